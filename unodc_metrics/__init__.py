@@ -1,0 +1,82 @@
+"""Every figure of UNODC's 2022 report on its Trafficking in Persons Protocol work, as data.
+
+The report of the Secretariat of 22 July 2022 (Conference of the Parties to the Organized Crime
+Convention, eleventh session) describes UNODC's activities from October 2020 to July 2022.
+Each of its figures is a row of a curated table here, with the paragraph and the verbatim
+phrase that state it.
+
+Examples:
+    >>> import unodc_metrics as um
+    >>> "trainings" in set(um.tables()["name"])
+    True
+    >>> um.count_parties(um.load("parties"), "2022-07-22").high
+    178
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
+
+from unodc_metrics._errors import ValidationError
+from unodc_metrics._parties import (
+    REFERENCE_COMPLETE_UNTIL,
+    REFERENCE_LIMITS,
+    PartyCount,
+    count_parties,
+    count_signatories,
+    joined_between,
+)
+from unodc_metrics._source import REPORT, REPORTING_PERIOD, Citation
+from unodc_metrics._tables import (
+    FIGURE_TABLES,
+    TABLES,
+    TableMetadata,
+    load,
+    metadata,
+    tables,
+    validate,
+)
+
+if TYPE_CHECKING:
+    from unodc_metrics import schemas as schemas
+
+try:
+    __version__ = version("unodc-metrics")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+    __version__ = "0+unknown"
+
+SOURCE_EDITION = REPORT.date.isoformat()
+"""The edition of the source the data is built from: the date of the report."""
+
+__all__ = [
+    "FIGURE_TABLES",
+    "REFERENCE_COMPLETE_UNTIL",
+    "REFERENCE_LIMITS",
+    "REPORT",
+    "REPORTING_PERIOD",
+    "SOURCE_EDITION",
+    "TABLES",
+    "Citation",
+    "PartyCount",
+    "TableMetadata",
+    "ValidationError",
+    "__version__",
+    "count_parties",
+    "count_signatories",
+    "joined_between",
+    "load",
+    "metadata",
+    "schemas",
+    "tables",
+    "validate",
+]
+
+
+def __getattr__(name: str) -> object:
+    # Only the schemas submodule is lazy: it imports pandera, which is slow to import.
+    if name == "schemas":
+        import importlib
+
+        return importlib.import_module("unodc_metrics.schemas")
+    raise AttributeError(f"module 'unodc_metrics' has no attribute {name!r}")

@@ -1,0 +1,52 @@
+"""The one exception that validation raises."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["ValidationError"]
+
+_SHOWN = 20
+
+
+class ValidationError(ValueError):
+    """A frame does not meet a table's schema.
+
+    Every failure is collected before this is raised, not just the first.
+
+    Attributes:
+        table: The name of the table whose schema was applied.
+        failures: One row per failure, with the columns ``table``, ``column``, ``row``
+            (the index label of the offending row, or missing when the failure concerns the
+            whole column), ``id`` (the row's ``id`` value where the frame has one),
+            ``value`` (the offending value, as text), ``check`` (a short name of the rule)
+            and ``message`` (the rule in plain words).
+    """
+
+    def __init__(self, table: str, failures: pd.DataFrame) -> None:
+        self.table = table
+        self.failures = failures
+        super().__init__(self._describe())
+
+    def _describe(self) -> str:
+        n = len(self.failures)
+        lines = [f"table {self.table!r}: {n} problem{'s' if n != 1 else ''} found"]
+        for rec in self.failures.head(_SHOWN).itertuples(index=False):
+            where = "whole column" if _missing(rec.row) else f"row {rec.row}"
+            if not _missing(rec.id):
+                where += f" (id {rec.id})"
+            lines.append(
+                f"  - {where}, column {rec.column!r}, value {rec.value}: {rec.message}"
+            )
+        if n > _SHOWN:
+            lines.append(f"  ... and {n - _SHOWN} more; see the .failures DataFrame")
+        return "\n".join(lines)
+
+
+def _missing(value: object) -> bool:
+    import pandas as pd
+
+    return value is None or bool(pd.isna(value))
