@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -38,15 +38,13 @@ class ValidationError(ValueError):
             where = "whole column" if _missing(rec.row) else f"row {rec.row}"
             if not _missing(rec.id):
                 where += f" (id {rec.id})"
-            lines.append(
-                f"  - {where}, column {rec.column!r}, value {rec.value}: {rec.message}"
-            )
+            lines.append(f"  - {where}, column {rec.column!r}, value {rec.value}: {rec.message}")
         if n > _SHOWN:
             lines.append(f"  ... and {n - _SHOWN} more; see the .failures DataFrame")
         return "\n".join(lines)
 
 
-def _missing(value: object) -> bool:
+def _missing(value: Any) -> bool:
     import pandas as pd
 
     return value is None or bool(pd.isna(value))

@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "REFERENCE_COMPLETE_UNTIL",
@@ -111,6 +113,8 @@ def _require_columns(df: pd.DataFrame, columns: tuple[str, ...]) -> None:
 
 def _dates(df: pd.DataFrame, column: str) -> pd.Series[pd.Timestamp]:
     """Return ``df[column]`` as datetimes; empty strings and missing values become NaT."""
+    import pandas as pd
+
     values = df[column]
     if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
         values = values.mask(values.isna() | (values.astype(str).str.strip() == ""))
@@ -164,6 +168,8 @@ def count_parties(df: pd.DataFrame, as_of: datetime.date | str) -> PartyCount:
         ValueError: If ``as_of`` is not an ISO date or the frame is inconsistent.
         TypeError: If ``as_of`` is neither a date nor a string.
     """
+    import pandas as pd
+
     day = _to_date(as_of, "as_of")
     earliest, latest = _windows(df)
     stamp = pd.Timestamp(day)
@@ -223,6 +229,8 @@ def joined_between(
             inconsistent.
         TypeError: If ``start`` or ``end`` is neither a date nor a string.
     """
+    import pandas as pd
+
     first = _to_date(start, "start")
     last = _to_date(end, "end")
     if first > last:

@@ -111,9 +111,7 @@ def _metadata_records() -> dict[str, Any]:
 
 def _check_name(name: str) -> str:
     if not isinstance(name, str) or name not in TABLES:
-        raise LookupError(
-            f"no table named {name!r}; the tables are: {', '.join(TABLES)}"
-        )
+        raise LookupError(f"no table named {name!r}; the tables are: {', '.join(TABLES)}")
     return name
 
 
@@ -280,12 +278,15 @@ def validate(df: pd.DataFrame, table: str) -> pd.DataFrame:
         >>> import unodc_metrics as um
         >>> arrests = um.load("arrests")
         >>> arrests.loc[0, "value"] = -17
-        >>> um.validate(arrests, table="arrests")
-        Traceback (most recent call last):
-        ...
-        unodc_metrics._errors.ValidationError: table 'arrests': 2 problems found
+        >>> try:
+        ...     um.validate(arrests, table="arrests")
+        ... except um.ValidationError as err:
+        ...     print(str(err).splitlines()[1])
+        ...     print(err.failures[["row", "id", "column"]].to_string(index=False))
           - row 0 (id ARR-05a), column 'value', value -17: must be at least 0
-          - row 0 (id ARR-05a), column 'qualifier, value, value_low, value_high', value qualifier=exact, value=-17, value_low=17, value_high=17: the bounds must follow the qualifier: exact means value_low = value = value_high; at_least means value_low = value and no value_high; more_than and over mean value_low = value + 1 and no value_high; approximately means value_low <= value <= value_high
+         row      id                                   column
+           0 ARR-05a                                    value
+           0 ARR-05a qualifier, value, value_low, value_high
     """
     import pandas as pd
     import pandera.errors
@@ -336,11 +337,11 @@ def _failures(table: str, df: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame
     ids = df["id"] if "id" in df.columns else None
     out: list[dict[str, Any]] = []
     seen: set[tuple[str, Any]] = set()
-    for case in cases.itertuples(index=False):
-        check = str(case.check)
-        row = case.index
-        column = case.column
-        value: Any = case.failure_case
+    for case in cases.to_dict("records"):
+        check = str(case["check"])
+        row: Any = case["index"]
+        column: Any = case["column"]
+        value: Any = case["failure_case"]
         if check in RULE_COLUMNS:
             key = (check, row)
             if key in seen:
@@ -355,7 +356,7 @@ def _failures(table: str, df: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame
             if check in ("column_in_dataframe", "column_in_schema"):
                 column, value, row = value, pd.NA, pd.NA
             message = _human(check)
-        rid = pd.NA
+        rid: Any = pd.NA
         if ids is not None and not pd.isna(row) and row in df.index:
             rid = ids.at[row]
         out.append(
@@ -369,9 +370,14 @@ def _failures(table: str, df: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame
                 "message": message,
             }
         )
-    return pd.DataFrame(
-        out, columns=["table", "column", "row", "id", "value", "check", "message"]
-    )
+    frame = pd.DataFrame(out, columns=["table", "column", "row", "id", "value", "check", "message"])
+    # Row by row; within a row, single-column failures before cross-column rules.
+    order = frame.assign(
+        _missing_row=frame["row"].isna(),
+        _rule=frame["check"].isin(list(RULE_COLUMNS)),
+        _row=pd.to_numeric(frame["row"], errors="coerce"),
+    ).sort_values(["_missing_row", "_row", "_rule", "column"], kind="stable")
+    return frame.loc[order.index].reset_index(drop=True)
 
 
 def _text(value: Any) -> str:

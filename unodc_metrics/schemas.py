@@ -6,8 +6,8 @@ public so that a pipeline can validate its own records in the same shape::
 
     >>> import pandas as pd
     >>> from unodc_metrics.schemas import Arrests
-    >>> Arrests.to_schema().columns["value"].description
-    'The number as the report states it: for a qualified figure ("at least 49"), the number written.'
+    >>> Arrests.to_schema().columns["qualifier"].description
+    'How the report qualifies the number.'
 
 Most users call :func:`unodc_metrics.validate`, which applies these schemas and turns
 pandera's errors into a :class:`unodc_metrics.ValidationError` that lists every failure.
@@ -18,9 +18,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from functools import cache
+from typing import Any
+
 import pandas as pd
 import pandera.pandas as pa
-from pandera.typing import DateTime, Series
+from pandera.typing import Series
+from pandera.typing.common import DateTime
 
 __all__ = [
     "AGES",
@@ -142,7 +145,6 @@ class FigureTable(pa.DataFrameModel):
     report implies but does not state are listed in ``inferred``, with the reason.
     """
 
-
     id: Series[pd.StringDtype] = pa.Field(
         unique=True,
         str_matches=r"^\S+$",
@@ -252,7 +254,12 @@ class FigureTable(pa.DataFrameModel):
         )
     )
     def bounds_follow_qualifier(cls, df: pd.DataFrame) -> pd.Series:
-        q, v, lo, hi = df["qualifier"], _int(df["value"]), _int(df["value_low"]), _int(df["value_high"])
+        q, v, lo, hi = (
+            df["qualifier"],
+            _int(df["value"]),
+            _int(df["value_low"]),
+            _int(df["value_high"]),
+        )
         exact = (lo == v) & (hi == v)
         at_least = (lo == v) & hi.isna()
         above = (lo == v + 1) & hi.isna()
@@ -368,7 +375,8 @@ class FigureTable(pa.DataFrameModel):
     def measure_known(cls, df: pd.DataFrame) -> pd.Series:
         from unodc_metrics._tables import measure_names
 
-        return df["measure"].isin(measure_names(str(cls.Config.name))).astype(bool)
+        table = str(getattr(cls.Config, "name", ""))
+        return df["measure"].isin(measure_names(table)).astype(bool)
 
 
 def _parent_values(df: pd.DataFrame, column: str) -> pd.Series:
@@ -387,9 +395,10 @@ class Trainings(FigureTable):
     the interval that the rounding of the percentage allows.
     """
 
-
     female: Series[pd.Int64Dtype] = pa.Field(
-        ge=0, nullable=True, description="Women or girls among the participants, as stated or derived."
+        ge=0,
+        nullable=True,
+        description="Women or girls among the participants, as stated or derived.",
     )
     male: Series[pd.Int64Dtype] = pa.Field(
         ge=0, nullable=True, description="Men or boys among the participants, as stated."
@@ -451,9 +460,7 @@ class Trainings(FigureTable):
         none = f.isna() & lo.isna() & hi.isna() & ~derived
         stated = f.notna() & ~derived & (lo == f) & (hi == f)
         contained = f.notna() & (lo <= f) & (f <= hi) & pct.notna()
-        expected = [
-            _rounding_interval(v, p) for v, p in zip(_int(df["value"]), pct, strict=True)
-        ]
+        expected = [_rounding_interval(v, p) for v, p in zip(_int(df["value"]), pct, strict=True)]
         exp_lo = pd.Series([e[0] for e in expected], index=df.index, dtype="Int64")
         exp_hi = pd.Series([e[1] for e in expected], index=df.index, dtype="Int64")
         matches = exp_lo.isna() | ((lo == exp_lo) & (hi == exp_hi))
@@ -461,7 +468,7 @@ class Trainings(FigureTable):
         return ok.astype(bool)
 
 
-def _rounding_interval(total: object, percent: float) -> tuple[int | None, int | None]:
+def _rounding_interval(total: Any, percent: Any) -> tuple[int | None, int | None]:
     """Whole counts out of ``total`` whose share rounds to the whole ``percent``.
 
     >>> _rounding_interval(62, 24.0)
@@ -469,7 +476,7 @@ def _rounding_interval(total: object, percent: float) -> tuple[int | None, int |
     """
     if pd.isna(total) or pd.isna(percent) or not float(percent).is_integer():
         return (None, None)
-    n, p = int(total), int(percent)  # type: ignore[call-overload]
+    n, p = int(total), int(percent)
     low = max(0, math.ceil(n * (2 * p - 1) / 200))
     high = min(n, math.floor(n * (2 * p + 1) / 200))
     return (low, high)
@@ -483,7 +490,6 @@ class Rescues(FigureTable):
     23, including 7 children, to sexual exploitation" is a whole, two rows split by
     exploitation, and one row that splits the 23 by age.
     """
-
 
     status: Series[pd.StringDtype] = pa.Field(
         isin=["rescued", "identified"],
@@ -527,15 +533,16 @@ class Rescues(FigureTable):
                 continue
             split_here = df["breakdown"] == dim
             refines = (parent == "all") & (df[dim] != "all")
-            ok &= ~has_parent | (split_here & refines).fillna(False) | (
-                ~split_here.fillna(False) & (same | (parent == "all")).fillna(False)
+            ok &= (
+                ~has_parent
+                | (split_here & refines).fillna(False)
+                | (~split_here.fillna(False) & (same | (parent == "all")).fillna(False))
             )
         return ok.fillna(False).astype(bool)
 
 
 class Arrests(FigureTable):
     """Suspects or individuals arrested."""
-
 
     class Config:
         name = "arrests"
@@ -544,14 +551,12 @@ class Arrests(FigureTable):
 class Investigations(FigureTable):
     """Investigations, law enforcement operations and labour inspections."""
 
-
     class Config:
         name = "investigations"
 
 
 class CountriesReached(FigureTable):
     """Counts of countries assisted, reached or represented."""
-
 
     class Config:
         name = "countries_reached"
@@ -560,14 +565,12 @@ class CountriesReached(FigureTable):
 class Meetings(FigureTable):
     """Meetings, sessions and panel discussions held, and their participants."""
 
-
     class Config:
         name = "meetings"
 
 
 class KnowledgeBase(FigureTable):
     """Contents of the SHERLOC Human Trafficking Knowledge Portal."""
-
 
     class Config:
         name = "knowledge_base"
@@ -576,7 +579,6 @@ class KnowledgeBase(FigureTable):
 class Publications(FigureTable):
     """Counts about publications: reports produced and the cases and countries they cover."""
 
-
     class Config:
         name = "publications"
 
@@ -584,14 +586,12 @@ class Publications(FigureTable):
 class ProtocolStatus(FigureTable):
     """The report's statements on the parties to the Protocol (paragraph 2)."""
 
-
     class Config:
         name = "protocol_status"
 
 
 class OtherCounts(FigureTable):
     """Every other figure of the report: members, pillars, tribunals, durations and the rest."""
-
 
     class Config:
         name = "other_counts"
@@ -640,13 +640,15 @@ class Measures(pa.DataFrameModel):
         strict = True
         coerce = True
         ordered = True
-        unique = ["table", "measure"]
+        unique = ["table", "measure"]  # noqa: RUF012 (pandera reads it as given)
 
 
 class ListedItems(pa.DataFrameModel):
     """The items that the report names for a count ("four new entities ..., namely, ...")."""
 
-    figure_id: Series[pd.StringDtype] = pa.Field(description="The id of the row that states the count.")
+    figure_id: Series[pd.StringDtype] = pa.Field(
+        description="The id of the row that states the count."
+    )
     position: Series[pd.Int64Dtype] = pa.Field(ge=1, description="Order in the report's list.")
     item: Series[pd.StringDtype] = pa.Field(
         str_length={"min_value": 1}, description="The item, in the report's words."
@@ -660,7 +662,7 @@ class ListedItems(pa.DataFrameModel):
         strict = True
         coerce = True
         ordered = True
-        unique = ["figure_id", "position"]
+        unique = ["figure_id", "position"]  # noqa: RUF012 (pandera reads it as given)
 
     @pa.dataframe_check(error=_rule("country must be an ISO 3166-1 alpha-3 code", ["country"]))
     def country_is_iso3166(cls, df: pd.DataFrame) -> pd.Series:
@@ -730,7 +732,13 @@ class Parties(pa.DataFrameModel):
         error=_rule(
             "a party needs an action_type and earliest <= action_date <= latest; a non-party "
             "has neither",
-            ["is_party", "action_type", "action_date", "action_date_earliest", "action_date_latest"],
+            [
+                "is_party",
+                "action_type",
+                "action_date",
+                "action_date_earliest",
+                "action_date_latest",
+            ],
         )
     )
     def party_dates_consistent(cls, df: pd.DataFrame) -> pd.Series:

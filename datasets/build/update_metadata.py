@@ -25,7 +25,8 @@ def main() -> int:
     listed = set(meta["tables"])
     if on_disk != listed:
         print(
-            f"metadata.json and datasets/ disagree: files without metadata {sorted(on_disk - listed)}, "
+            "metadata.json and datasets/ disagree: "
+            f"files without metadata {sorted(on_disk - listed)}, "
             f"metadata without files {sorted(listed - on_disk)}",
             file=sys.stderr,
         )
