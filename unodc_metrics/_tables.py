@@ -350,7 +350,10 @@ def _failures(table: str, df: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame
             cols = [c for c in RULE_COLUMNS[check] if c in df.columns]
             column = ", ".join(RULE_COLUMNS[check])
             if not pd.isna(row) and row in df.index:
-                value = ", ".join(f"{c}={_text(df.at[row, c])}" for c in cols)
+                if len(cols) == 1:
+                    value = df.at[row, cols[0]]
+                else:
+                    value = ", ".join(f"{c}={_text(df.at[row, c])}" for c in cols)
             message = check
         else:
             if check in ("column_in_dataframe", "column_in_schema"):
