@@ -94,16 +94,6 @@ def test_wheel_installs_in_a_fresh_environment_and_loads_every_table(
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=False).create(env_dir)
     python = env_dir / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-    # The dependencies come from this environment, appended after the new environment's own
-    # site-packages; the package itself comes only from the wheel.
-    new_site = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    here = {sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}
-    Path(new_site, "_parent_env.pth").write_text("\n".join(sorted(here)) + "\n")
     subprocess.run(
         [
             sys.executable,
@@ -118,6 +108,17 @@ def test_wheel_installs_in_a_fresh_environment_and_loads_every_table(
         ],
         check=True,
     )
+    # Then the dependencies come from this environment, appended after the new environment's
+    # own site-packages (written after the install, so that pip cannot see this environment's
+    # copy of the package and skip the wheel).
+    new_site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    here = {sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}
+    Path(new_site, "_parent_env.pth").write_text("\n".join(sorted(here)) + "\n")
     code = (
         "import unodc_metrics as um, pathlib\n"
         "here = pathlib.Path(um.__file__).resolve()\n"
