@@ -19,6 +19,7 @@ from unodc_metrics._parties import (
     count_signatories,
     joined_between,
 )
+from unodc_metrics.schemas import Parties
 
 REPO = Path(__file__).resolve().parents[1]
 PARTIES_CSV = Path(__file__).parents[1] / "datasets" / "parties.csv"
@@ -33,22 +34,8 @@ DATE_COLUMNS = [
     "action_date_latest",
     "source_as_of",
 ]
-COLUMNS = [
-    "participant",
-    "iso3",
-    "iso3_is_iso3166",
-    "kind",
-    "signature_date",
-    "action_type",
-    "action_date",
-    "action_date_earliest",
-    "action_date_latest",
-    "is_party",
-    "flag",
-    "flag_detail",
-    "source_url",
-    "source_as_of",
-]
+# The build script writes the columns that the package's schema declares, in its order.
+COLUMNS = list(Parties.to_schema().columns)
 # The 8 post-2018 rows of the reference's row_flags.csv.
 EXPECTED_FLAGS = {
     "Andorra": "derived_date",
