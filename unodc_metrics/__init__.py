@@ -19,6 +19,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
 from unodc_metrics._errors import ValidationError
+from unodc_metrics._figures import check_figures, figures, inconsistencies
 from unodc_metrics._parties import (
     REFERENCE_COMPLETE_UNTIL,
     REFERENCE_LIMITS,
@@ -62,8 +63,11 @@ __all__ = [
     "TableMetadata",
     "ValidationError",
     "__version__",
+    "check_figures",
     "count_parties",
     "count_signatories",
+    "figures",
+    "inconsistencies",
     "joined_between",
     "load",
     "metadata",

@@ -673,7 +673,7 @@ class Parties(pa.DataFrameModel):
     """Participants in the Trafficking in Persons Protocol, one row per State or organization.
 
     Built from the project's reference table of the UN Treaty Collection status (chapter
-    XVIII-12-a); see :data:`unodc_metrics.parties.REFERENCE_LIMITS` for what it cannot tell.
+    XVIII-12-a); see :data:`unodc_metrics.REFERENCE_LIMITS` for what it cannot tell.
     """
 
     participant: Series[pd.StringDtype] = pa.Field(

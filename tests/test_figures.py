@@ -1,0 +1,617 @@
+"""Tests of the report's figures: one test per figure, the rules that find inconsistencies,
+and the generated page ``docs/figures.md``."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import subprocess
+import sys
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import unodc_metrics as um
+from unodc_metrics import _figures, check_figures, figures, inconsistencies
+from unodc_metrics._figures import (
+    FIGURE_COLUMNS,
+    INCONSISTENCY_KINDS,
+    NOT_DERIVABLE,
+    STATUSES,
+    render_figures_page,
+)
+from unodc_metrics.schemas import FLAGS, QUALIFIERS
+from unodc_metrics.testing import assert_reproduces
+
+REPO = Path(__file__).resolve().parents[1]
+PAGE = REPO / "docs" / "figures.md"
+REGENERATE = "python -m unodc_metrics._figures > docs/figures.md"
+
+FIGURE_IDS: list[str] = figures()["figure_id"].tolist()
+
+Tables = dict[str, pd.DataFrame]
+
+
+@cache
+def _shipped() -> Mapping[str, pd.DataFrame]:
+    return {name: um.load(name) for name in um.TABLES}
+
+
+def _tables(**changed: pd.DataFrame) -> Tables:
+    """Every table, shipped copies except the ones given."""
+    out = {name: df.copy(deep=True) for name, df in _shipped().items()}
+    out.update(changed)
+    return out
+
+
+def _found(tables: Mapping[str, pd.DataFrame] | None = None) -> set[tuple[str, str]]:
+    found = inconsistencies(tables)
+    return set(zip(found["kind"], found["id"], strict=True))
+
+
+def _recorded() -> set[tuple[str, str]]:
+    out: set[tuple[str, str]] = set()
+    for name in um.FIGURE_TABLES:
+        for row_id, flags in zip(um.load(name)["id"], um.load(name)["flags"], strict=True):
+            if isinstance(flags, str):
+                out |= {(flag.strip(), str(row_id)) for flag in flags.split(",") if flag.strip()}
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# One test per figure
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("figure_id", FIGURE_IDS)
+def test_figure_reproduces_or_its_status_is_recorded(figure_id: str) -> None:
+    assert_reproduces(figure_id, allow_recorded=True)
+
+
+# --------------------------------------------------------------------------------------------
+# The figures
+# --------------------------------------------------------------------------------------------
+
+
+def test_the_package_exports_the_functions() -> None:
+    assert getattr(um, "figures", None) is figures
+    assert getattr(um, "check_figures", None) is check_figures
+    assert getattr(um, "inconsistencies", None) is inconsistencies
+    assert {"figures", "check_figures", "inconsistencies"} <= set(um.__all__)
+
+
+def test_figures_are_pinned() -> None:
+    figs = figures()
+    assert len(figs) == 59
+    assert list(figs.columns) == list(FIGURE_COLUMNS)
+    assert figs["figure_id"].is_unique
+    by_id = figs.set_index("figure_id")
+    assert by_id.loc["TRN-05a", "value"] == 2776
+    assert by_id.loc["TRN-05a.female", "value"] == 1138
+    assert by_id.loc["TRN-05a.male", "value"] == 715
+    assert by_id.loc["TRN-05a.unknown_sex", "value"] == 919
+    assert by_id.loc["TRN-68a.female_percent", "value"] == 24
+    assert by_id.loc["TRN-68a.female_percent", "unit"] == "percent"
+    assert by_id.loc["MTG-70a", "qualifier"] == "more_than"
+    assert by_id.loc["MTG-70a", "value_low"] == 36
+    assert by_id.loc["CTY-05a", "qualifier"] == "at_least"
+    assert by_id["value_high"].isna()["CTY-05a"]
+    # A derived count is not a figure of the report; a lone count equal to its whole neither.
+    assert "TRN-68a.female" not in by_id.index
+    assert "TRN-62a.female" not in by_id.index
+
+
+def test_every_row_of_every_figure_table_is_one_figure() -> None:
+    figs = figures()
+    values = figs[figs["column"] == "value"]
+    expected = [(name, i) for name in um.FIGURE_TABLES for i in um.load(name)["id"]]
+    assert sorted(zip(values["table"], values["row_id"], strict=True)) == sorted(expected)
+    assert (values["figure_id"] == values["row_id"]).all()
+
+
+def test_figures_are_read_from_the_tables_not_kept_apart() -> None:
+    """One source of truth: every figure's number, words and period are its row's."""
+    for fig in figures().itertuples(index=False):
+        frame = um.load(str(fig.table))
+        row = frame[frame["id"] == fig.row_id].to_dict("records")[0]
+        assert float(row[str(fig.column)]) == float(str(fig.value)), fig.figure_id
+        assert row["phrase"] == fig.phrase
+        assert row["paragraph"] == fig.paragraph
+        for column in ("period_start", "period_end", "initiative", "country", "area"):
+            same = (pd.isna(row[column]) and pd.isna(getattr(fig, column))) or (
+                row[column] == getattr(fig, column)
+            )
+            assert same, (fig.figure_id, column)
+
+
+def test_figures_carry_a_known_qualifier_unit_and_measure() -> None:
+    figs = figures()
+    assert set(figs["qualifier"]) <= set(QUALIFIERS)
+    assert figs["unit"].notna().all() and (figs["unit"].str.len() > 0).all()
+    measures = um.load("measures")
+    known = set(zip(measures["table"], measures["measure"], strict=True))
+    assert set(zip(figs["table"], figs["measure"], strict=True)) <= known
+    assert figs["paragraph"].is_monotonic_increasing
+
+
+def test_a_changed_table_changes_the_figures() -> None:
+    arrests = um.load("arrests")
+    arrests.loc[arrests["id"] == "ARR-69a", ["value", "value_low", "value_high"]] = 7
+    figs = figures({"arrests": arrests}).set_index("figure_id")
+    assert figs.loc["ARR-69a", "value"] == 7
+
+
+def test_unknown_tables_are_refused() -> None:
+    with pytest.raises(LookupError, match="no table named 'nope'"):
+        figures({"nope": pd.DataFrame()})
+
+
+# --------------------------------------------------------------------------------------------
+# Reproducing them
+# --------------------------------------------------------------------------------------------
+
+
+def test_check_figures_covers_every_figure_in_order() -> None:
+    checks = check_figures()
+    assert checks["figure_id"].tolist() == FIGURE_IDS
+    assert set(checks["status"]) <= set(STATUSES)
+
+
+def test_status_counts_are_pinned() -> None:
+    counts = check_figures()["status"].value_counts().to_dict()
+    assert counts == {"reproduced": 58, "inconsistent": 1}
+
+
+def test_no_figure_is_not_derivable() -> None:
+    checks = check_figures()
+    assert not (checks["status"] == "not_derivable").any()
+    assert NOT_DERIVABLE == {}
+
+
+def test_every_inconsistent_figure_is_recorded_in_its_flags() -> None:
+    checks = check_figures()
+    bad = checks[checks["status"] == "inconsistent"]
+    assert bad["figure_id"].tolist() == ["TRN-05a"]
+    assert bad["recorded"].all()
+    figs = figures().set_index("figure_id")
+    for check in bad.itertuples(index=False):
+        flags = str(figs.loc[str(check.figure_id), "flags"]).split(",")
+        assert check.kind in flags
+
+
+def test_trn_05a_is_its_parts_short_of_its_total() -> None:
+    check = check_figures().set_index("figure_id").loc["TRN-05a"]
+    assert check["status"] == "inconsistent"
+    assert check["method"] == "sum_of_parts"
+    assert check["kind"] == "parts_short_of_total"
+    assert (check["expected"], check["computed"]) == (2776, 2772)
+
+
+@pytest.mark.parametrize(
+    ("figure_id", "method", "computed"),
+    [
+        ("PST-02a", "count_parties", 178),
+        ("PST-02b", "joined_between", 0),
+        ("TRN-06a", "sum_of_parts", 1488),
+        ("RES-05a", "sum_of_parts", 63),
+        ("RES-76b", "sum_of_parts", 81),
+        ("CTY-65a", "count_listed", 2),
+        ("CTY-77a", "count_listed", 5),
+        ("OTH-31a", "count_listed", 4),
+        ("OTH-32a", "count_listed", 6),
+        ("OTH-45a", "count_listed", 3),
+        ("KB-47a", "count_listed", 3),
+        ("TRN-68a.female_percent", "percent_of_count", 24),
+        ("MTG-70a", "lookup", 35),
+        ("RES-05d", "lookup", 7),
+    ],
+)
+def test_figures_are_reproduced_by_the_best_computation(
+    figure_id: str, method: str, computed: int
+) -> None:
+    check = check_figures().set_index("figure_id").loc[figure_id]
+    assert (check["status"], check["method"], check["computed"]) == (
+        "reproduced",
+        method,
+        computed,
+    )
+
+
+def test_lookups_say_so() -> None:
+    checks = check_figures()
+    lookups = checks[checks["method"] == "lookup"]
+    assert len(lookups) > 0
+    assert lookups["detail"].str.startswith("lookup of ").all()
+
+
+def test_a_broken_split_makes_its_whole_inconsistent_and_unrecorded() -> None:
+    trainings = um.load("trainings")
+    trainings.loc[trainings["id"] == "TRN-06a", "male"] = 934
+    tables = _tables(trainings=trainings)
+    check = check_figures(tables).set_index("figure_id").loc["TRN-06a"]
+    assert (check["status"], check["kind"], check["recorded"]) == (
+        "inconsistent",
+        "parts_exceed_total",
+        False,
+    )
+    with pytest.raises(AssertionError, match="NOT recorded in the data"):
+        assert_reproduces("TRN-06a", allow_recorded=True, tables=tables)
+
+
+def test_a_party_count_that_differs_from_the_reference_is_inconsistent() -> None:
+    status = um.load("protocol_status")
+    status.loc[status["id"] == "PST-02a", ["value", "value_low", "value_high"]] = 177
+    check = check_figures(_tables(protocol_status=status)).set_index("figure_id").loc["PST-02a"]
+    assert (check["status"], check["kind"], check["computed"]) == (
+        "inconsistent",
+        "reference_mismatch",
+        178,
+    )
+
+
+def test_a_figure_whose_row_is_gone_from_the_frame_looked_up_is_not_derivable() -> None:
+    # The figures come from the frames given; a lookup that finds no single row says so.
+    checks = _figures._checks(_figures._Context(None))
+    lookup = next(c for c in checks if c.method == "lookup")
+    assert lookup.status == "reproduced"
+    outcome = _figures._lookup(
+        _figures._Context({lookup.figure.table: um.load(lookup.figure.table).iloc[0:0]}),
+        lookup.figure,
+    )
+    assert not outcome.derivable
+
+
+def test_a_figure_listed_as_not_derivable_is_recorded_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(NOT_DERIVABLE, "OTH-33a", "a test reason")
+    check = check_figures().set_index("figure_id").loc["OTH-33a"]
+    assert (check["status"], check["recorded"], check["detail"]) == (
+        "not_derivable",
+        True,
+        "a test reason",
+    )
+    assert_reproduces("OTH-33a", allow_recorded=True)
+    with pytest.raises(AssertionError, match="is not_derivable"):
+        assert_reproduces("OTH-33a")
+
+
+# --------------------------------------------------------------------------------------------
+# The testing helper
+# --------------------------------------------------------------------------------------------
+
+
+def test_assert_reproduces_passes_a_reproduced_figure() -> None:
+    assert_reproduces("RES-05a")
+
+
+def test_assert_reproduces_fails_an_inconsistent_figure_unless_allowed() -> None:
+    with pytest.raises(AssertionError, match=r"TRN-05a .* is inconsistent") as info:
+        assert_reproduces("TRN-05a")
+    assert "expected 2,776, computed 2,772" in str(info.value)
+    assert "allow_recorded=True" in str(info.value)
+    assert_reproduces("TRN-05a", allow_recorded=True)
+
+
+def test_assert_reproduces_fails_an_unknown_figure() -> None:
+    with pytest.raises(AssertionError, match=r"no figure 'TRN-05z'.*did you mean TRN-05a"):
+        assert_reproduces("TRN-05z")
+
+
+# --------------------------------------------------------------------------------------------
+# Inconsistencies: the report's, found by the rules, agree with the data's flags
+# --------------------------------------------------------------------------------------------
+
+
+def test_inconsistencies_are_pinned() -> None:
+    found = inconsistencies()
+    assert list(found.columns) == ["paragraph", "kind", "detail", "figure_ids", "table", "id"]
+    assert list(zip(found["paragraph"], found["kind"], found["id"], strict=True)) == [
+        (5, "parts_short_of_total", "TRN-05a"),
+        (76, "nonexistent_date", "ARR-76b"),
+        (76, "nonexistent_date", "RES-76b"),
+        (76, "nonexistent_date", "RES-76c"),
+        (76, "nonexistent_date", "RES-76d"),
+        (76, "outside_reporting_period", "ARR-76a"),
+        (76, "outside_reporting_period", "RES-76a"),
+    ]
+    first = found.iloc[0]
+    assert first["figure_ids"] == "TRN-05a,TRN-05a.female,TRN-05a.male,TRN-05a.unknown_sex"
+    assert "2,772" in first["detail"] and "2,776" in first["detail"]
+    assert set(found["kind"]) <= set(INCONSISTENCY_KINDS)
+
+
+def test_the_rules_find_exactly_what_the_flags_record() -> None:
+    """Code and data agree: each (kind, row) found is flagged, and each flag is found."""
+    assert _found() == _recorded()
+
+
+def test_every_flag_is_a_kind_the_rules_look_for() -> None:
+    assert set(FLAGS) <= set(INCONSISTENCY_KINDS)
+
+
+def test_figure_ids_of_inconsistencies_are_figures() -> None:
+    ids = set(FIGURE_IDS)
+    for listed in inconsistencies()["figure_ids"]:
+        assert set(str(listed).split(",")) <= ids
+
+
+@pytest.mark.parametrize(
+    ("text", "dates"),
+    [
+        ("between 19 and 31 November 2020", [(19, 11, 2020), (31, 11, 2020)]),
+        ("on 1 and 2 September 2021", [(1, 9, 2021), (2, 9, 2021)]),
+        ("from 9 to 11 November 2021", [(9, 11, 2021), (11, 11, 2021)]),
+        ("on 30 September and 1 October 2021", [(30, 9, 2021), (1, 10, 2021)]),
+        ("launched it on 30 October 2020, following the training", [(30, 10, 2020)]),
+        ("17\u201321 October 2022", [(17, 10, 2022), (21, 10, 2022)]),
+        ("from 30 December 2020 to 2 January 2021", [(30, 12, 2020), (2, 1, 2021)]),
+        ("November 31, 2020", [(31, 11, 2020)]),
+        ("on the 3rd and 4th May 2021", [(3, 5, 2021), (4, 5, 2021)]),
+        ("in the first half of 2020", []),
+        ("Between 2021 and 2022", []),
+        ("In June 2021", []),
+        ("as at July 2022", []),
+        ("62 participants from 15 countries in 2021", []),
+    ],
+)
+def test_named_dates(text: str, dates: list[tuple[int, int, int]]) -> None:
+    assert [(d.day, d.month, d.year) for d in _figures._named_dates(text)] == dates
+
+
+# --------------------------------------------------------------------------------------------
+# Property-based: corrupt a copy of a table, and the rule finds it
+# --------------------------------------------------------------------------------------------
+
+SPLIT_SEX = ("TRN-05a", "TRN-06a")
+SEX_PARTS = ("female", "male", "unknown_sex")
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    row_id=st.sampled_from(SPLIT_SEX), column=st.sampled_from(SEX_PARTS), count=st.integers(0, 3000)
+)
+def test_sex_parts_against_their_total(row_id: str, column: str, count: int) -> None:
+    trainings = um.load("trainings")
+    at = trainings["id"] == row_id
+    trainings.loc[at, column] = count
+    if column == "female":
+        trainings.loc[at, ["female_low", "female_high"]] = count
+    row = trainings.loc[at].iloc[0]
+    total = sum(int(row[c]) for c in SEX_PARTS)
+    found = {k for k, i in _found(_tables(trainings=trainings)) if i == row_id}
+    if total < int(row["value"]):
+        assert found == {"parts_short_of_total"}
+    elif total > int(row["value"]):
+        assert found == {"parts_exceed_total"}
+    else:
+        assert found == set()
+
+
+NESTED = {"RES-05a": ("RES-05b", "RES-05c"), "RES-76b": ("RES-76c", "RES-76d")}
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    whole=st.sampled_from(sorted(NESTED)),
+    which=st.integers(0, 1),
+    count=st.integers(0, 150),
+)
+def test_nested_parts_against_their_whole(whole: str, which: int, count: int) -> None:
+    rescues = um.load("rescues")
+    part = NESTED[whole][which]
+    rescues.loc[rescues["id"] == part, ["value", "value_low", "value_high"]] = count
+    values = rescues.set_index("id")["value"]
+    total = sum(int(values[p]) for p in NESTED[whole])
+    found = {k for k, i in _found(_tables(rescues=rescues)) if i == whole and k.startswith("parts")}
+    if total < int(values[whole]):
+        assert found == {"parts_short_of_total"}
+    elif total > int(values[whole]):
+        assert found == {"parts_exceed_total"}
+    else:
+        assert found == set()
+    check = check_figures(_tables(rescues=rescues)).set_index("figure_id").loc[whole]
+    assert check["computed"] == total
+    assert (check["status"] == "reproduced") == (total == int(values[whole]))
+
+
+@settings(max_examples=30, deadline=None)
+@given(children=st.integers(0, 100))
+def test_a_single_part_may_fall_short_but_not_exceed(children: int) -> None:
+    # "23, including 7 children": one part is a subset of its whole, not a split of it.
+    rescues = um.load("rescues")
+    rescues.loc[rescues["id"] == "RES-05d", ["value", "value_low", "value_high"]] = children
+    found = {k for k, i in _found(_tables(rescues=rescues)) if i == "RES-05c"}
+    assert found == ({"parts_exceed_total"} if children > 23 else set())
+
+
+@settings(max_examples=30, deadline=None)
+@given(low=st.integers(0, 60), more=st.booleans())
+def test_qualified_parts_are_read_by_their_bounds(low: int, more: bool) -> None:
+    # A part "more than N" contributes at least N + 1 and has no upper bound.
+    rescues = um.load("rescues")
+    at = rescues["id"] == "RES-05b"
+    rescues.loc[at, ["value", "value_low"]] = low
+    rescues.loc[at, "value_high"] = pd.NA if more else low
+    rescues.loc[at, "qualifier"] = "at_least" if more else "exact"
+    found = {k for k, i in _found(_tables(rescues=rescues)) if i == "RES-05a"}
+    if low + 23 > 63:
+        assert found == {"parts_exceed_total"}
+    elif low + 23 < 63 and not more:
+        assert found == {"parts_short_of_total"}
+    else:
+        assert found == set()
+
+
+MONTHS = list(calendar.month_name)[1:]
+TEMPLATES = (
+    "{d} {m} {y}",
+    "between {e} and {d} {m} {y}",
+    "from {e} to {d} {m} {y}",
+    "on {d} and {e} {m} {y}",
+    "on {d} {m} and 1 December {y}",
+    "{e}\u2013{d} {m} {y}",
+)
+
+
+@st.composite
+def _day_in_words(draw: st.DrawFn, exists: bool) -> str:
+    """A period in words that names a day of a month; the day exists or not, as asked."""
+    year = draw(st.integers(1990, 2030))
+    month = draw(st.integers(1, 11))
+    last = calendar.monthrange(year, month)[1]
+    if exists:
+        day = draw(st.integers(1, last))
+    else:
+        day = draw(st.integers(last + 1, 31)) if last < 31 else draw(st.sampled_from([0, 32]))
+    template = draw(st.sampled_from(TEMPLATES))
+    return template.format(d=day, e=1, m=MONTHS[month - 1], y=year)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    table=st.sampled_from(um.FIGURE_TABLES),
+    data=st.data(),
+    exists=st.booleans(),
+)
+def test_impossible_dates_in_words_are_found(table: str, data: st.DataObject, exists: bool) -> None:
+    frame = um.load(table)
+    index = data.draw(st.integers(0, len(frame) - 1))
+    text = data.draw(_day_in_words(exists))
+    frame.loc[frame.index[index], "period_text"] = text
+    row_id = str(frame["id"].iloc[index])
+    found = {k for k, i in _found(_tables(**{table: frame})) if i == row_id}
+    assert ("nonexistent_date" in found) == (not exists), text
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    table=st.sampled_from(um.FIGURE_TABLES),
+    data=st.data(),
+    start=st.dates(dt.date(2015, 1, 1), dt.date(2026, 12, 31)),
+    days=st.integers(0, 800),
+)
+def test_periods_outside_the_reporting_period_are_found(
+    table: str, data: st.DataObject, start: dt.date, days: int
+) -> None:
+    frame = um.load(table)
+    index = data.draw(st.integers(0, len(frame) - 1))
+    end = start + dt.timedelta(days=days)
+    label = frame.index[index]
+    frame.loc[label, "period_start"] = pd.Timestamp(start)
+    frame.loc[label, "period_end"] = pd.Timestamp(end)
+    row_id = str(frame["id"].iloc[index])
+    found = {k for k, i in _found(_tables(**{table: frame})) if i == row_id}
+    first, last = um.REPORTING_PERIOD
+    outside = end < first or start > last
+    assert ("outside_reporting_period" in found) == outside
+
+
+@settings(max_examples=30, deadline=None)
+@given(percent=st.integers(0, 100))
+def test_a_percentage_must_match_the_stated_count(percent: int) -> None:
+    # TRN-06a states 553 women of 1,488; give it a share too.
+    trainings = um.load("trainings")
+    trainings.loc[trainings["id"] == "TRN-06a", "female_percent"] = float(percent)
+    found = {k for k, i in _found(_tables(trainings=trainings)) if i == "TRN-06a"}
+    agrees = abs(100 * 553 / 1488 - percent) <= 0.5
+    assert ("percent_mismatch" in found) == (not agrees)
+    check = check_figures(_tables(trainings=trainings)).set_index("figure_id")
+    assert check.loc["TRN-06a.female_percent", "computed"] == 37
+    assert (check.loc["TRN-06a.female_percent", "status"] == "reproduced") == agrees
+
+
+@settings(max_examples=50, deadline=None)
+@given(total=st.integers(1, 300), percent=st.integers(0, 100))
+def test_a_percentage_must_be_reachable_by_a_whole_count(total: int, percent: int) -> None:
+    trainings = um.load("trainings")
+    at = trainings["id"] == "TRN-68a"
+    trainings.loc[at, ["value", "value_low", "value_high"]] = total
+    trainings.loc[at, "female_percent"] = float(percent)
+    reachable = [k for k in range(total + 1) if abs(100 * k / total - percent) <= 0.5]
+    # Keep the derived count where it was derived from: the nearest reachable one, if any.
+    female = reachable[0] if reachable else 0
+    trainings.loc[at, ["female", "female_low", "female_high"]] = female
+    found = {k for k, i in _found(_tables(trainings=trainings)) if i == "TRN-68a"}
+    assert ("percent_mismatch" in found) == (not reachable)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    figure=st.sampled_from(["CTY-65a", "CTY-77a", "KB-47a", "OTH-31a", "OTH-32a", "OTH-45a"]),
+    drop=st.integers(0, 2),
+    extra=st.integers(0, 2),
+)
+def test_counts_against_the_items_listed(figure: str, drop: int, extra: int) -> None:
+    items = um.load("listed_items")
+    mine = items[items["figure_id"] == figure]
+    kept = mine.iloc[: max(0, len(mine) - drop)]
+    added = pd.DataFrame(
+        {
+            "figure_id": [figure] * extra,
+            "position": [100 + i for i in range(extra)],
+            "item": [f"another item {i}" for i in range(extra)],
+            "country": [pd.NA] * extra,
+        }
+    )
+    changed = pd.concat([items[items["figure_id"] != figure], kept, added], ignore_index=True)
+    found = {k for k, i in _found(_tables(listed_items=changed)) if i == figure}
+    listed = len(kept) + extra
+    assert ("list_count_mismatch" in found) == (0 < listed != len(mine))
+    check = check_figures(_tables(listed_items=changed)).set_index("figure_id").loc[figure]
+    if listed:
+        assert check["computed"] == listed
+        assert (check["status"] == "reproduced") == (listed == len(mine))
+
+
+def test_a_repeated_item_counts_once() -> None:
+    items = um.load("listed_items")
+    again = items[items["figure_id"] == "CTY-65a"].assign(position=[10, 11])
+    changed = pd.concat([items, again], ignore_index=True)
+    assert not {k for k, i in _found(_tables(listed_items=changed)) if i == "CTY-65a"}
+
+
+# --------------------------------------------------------------------------------------------
+# The page
+# --------------------------------------------------------------------------------------------
+
+
+def test_the_figures_page_is_current() -> None:
+    if not PAGE.parent.is_dir():
+        pytest.skip("not run from a source checkout")
+    assert PAGE.is_file(), f"docs/figures.md is missing; generate it with: {REGENERATE}"
+    current = PAGE.read_text(encoding="utf-8")
+    assert current == render_figures_page(), (
+        f"docs/figures.md is out of date; regenerate it with: {REGENERATE}"
+    )
+
+
+def test_the_page_lists_every_figure_and_inconsistency() -> None:
+    page = render_figures_page()
+    for figure_id in FIGURE_IDS:
+        assert f"| {figure_id} |" in page
+    for found in inconsistencies().itertuples(index=False):
+        assert f"| {found.paragraph} | {found.kind} | {found.id} |" in page
+
+
+def test_the_page_is_written_by_the_module() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "unodc_metrics._figures"],
+        check=True,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    ).stdout
+    assert out == render_figures_page()
+
+
+def test_importing_the_modules_stays_cheap() -> None:
+    code = (
+        "import sys\n"
+        "import unodc_metrics._figures, unodc_metrics.testing\n"
+        "assert 'pandas' not in sys.modules, 'pandas imported at import time'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
