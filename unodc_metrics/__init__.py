@@ -18,6 +18,13 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
+from unodc_metrics._aggregate import (
+    UNKNOWN_CHOICES,
+    UnknownSex,
+    gender_breakdown,
+    totals_by_year,
+    trainees_per_initiative,
+)
 from unodc_metrics._errors import ValidationError
 from unodc_metrics._figures import check_figures, figures, inconsistencies
 from unodc_metrics._parties import (
@@ -58,21 +65,26 @@ __all__ = [
     "REPORTING_PERIOD",
     "SOURCE_EDITION",
     "TABLES",
+    "UNKNOWN_CHOICES",
     "Citation",
     "PartyCount",
     "TableMetadata",
+    "UnknownSex",
     "ValidationError",
     "__version__",
     "check_figures",
     "count_parties",
     "count_signatories",
     "figures",
+    "gender_breakdown",
     "inconsistencies",
     "joined_between",
     "load",
     "metadata",
     "schemas",
     "tables",
+    "totals_by_year",
+    "trainees_per_initiative",
     "validate",
 ]
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from unodc_metrics._errors import ValidationError
 from unodc_metrics._source import REPORT, Citation
@@ -20,6 +20,7 @@ from unodc_metrics._source import REPORT, Citation
 if TYPE_CHECKING:
     import pandas as pd
     import pandera.pandas as pa
+    import polars as pl
 
 __all__ = [
     "FIGURE_TABLES",
@@ -256,23 +257,28 @@ def tables() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def validate(df: pd.DataFrame, table: str) -> pd.DataFrame:
+@overload
+def validate(df: pd.DataFrame, table: str) -> pd.DataFrame: ...
+@overload
+def validate(df: pl.DataFrame, table: str) -> pl.DataFrame: ...
+def validate(df: Any, table: str) -> Any:
     """Validate a frame against a table's schema.
 
-    The frame is not changed. Every failure is collected before anything is raised.
+    The frame is not changed. Every failure is collected before anything is raised. A polars
+    DataFrame is validated with pandera's polars backend and comes back as polars.
 
     Args:
-        df: A pandas DataFrame in the shape of the table.
+        df: A pandas or polars DataFrame in the shape of the table.
         table: The name of the table whose schema to apply, one of :data:`TABLES`.
 
     Returns:
-        A validated copy, with the schema's dtypes.
+        A validated copy, with the schema's dtypes, of the caller's kind.
 
     Raises:
         ValidationError: If the frame does not meet the schema. Its ``failures`` attribute
             lists each failure with its column, row, value and rule.
         LookupError: If there is no such table.
-        TypeError: If ``df`` is not a pandas DataFrame.
+        TypeError: If ``df`` is neither a pandas nor a polars DataFrame.
 
     Examples:
         >>> import unodc_metrics as um
@@ -292,8 +298,12 @@ def validate(df: pd.DataFrame, table: str) -> pd.DataFrame:
     import pandera.errors
 
     _check_name(table)
+    if type(df).__module__.startswith("polars") and type(df).__name__ == "DataFrame":
+        from unodc_metrics._aggregate import validate_polars
+
+        return validate_polars(df, table)
     if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"validate() takes a pandas DataFrame, not {type(df).__name__}")
+        raise TypeError(f"validate() takes a pandas or polars DataFrame, not {type(df).__name__}")
     schema = _schema(table)
     try:
         out: pd.DataFrame = schema.validate(df.copy(deep=True), lazy=True)

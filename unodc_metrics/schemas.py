@@ -116,7 +116,7 @@ def _iso3166_alpha3() -> frozenset[str]:
 
 def _is_iso3166(values: pd.Series) -> pd.Series:
     codes = _iso3166_alpha3()
-    return values.isna() | values.map(lambda c: c in codes if isinstance(c, str) else False)
+    return (values.isna() | values.isin(list(codes))).astype(bool)
 
 
 def _int(values: pd.Series) -> pd.Series:
