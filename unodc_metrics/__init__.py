@@ -18,6 +18,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
+from unodc_metrics import export as export
 from unodc_metrics._aggregate import (
     UNKNOWN_CHOICES,
     UnknownSex,
@@ -27,6 +28,7 @@ from unodc_metrics._aggregate import (
 )
 from unodc_metrics._errors import ValidationError
 from unodc_metrics._figures import check_figures, figures, inconsistencies
+from unodc_metrics._glotip import read_glotip
 from unodc_metrics._parties import (
     REFERENCE_COMPLETE_UNTIL,
     REFERENCE_LIMITS,
@@ -45,6 +47,7 @@ from unodc_metrics._tables import (
     tables,
     validate,
 )
+from unodc_metrics.export import validate_file
 
 if TYPE_CHECKING:
     from unodc_metrics import schemas as schemas
@@ -75,17 +78,20 @@ __all__ = [
     "check_figures",
     "count_parties",
     "count_signatories",
+    "export",
     "figures",
     "gender_breakdown",
     "inconsistencies",
     "joined_between",
     "load",
     "metadata",
+    "read_glotip",
     "schemas",
     "tables",
     "totals_by_year",
     "trainees_per_initiative",
     "validate",
+    "validate_file",
 ]
 
 

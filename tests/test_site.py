@@ -1,0 +1,149 @@
+"""The documentation site: generated table pages are current, and the site builds strictly."""
+
+from __future__ import annotations
+
+import doctest
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import unodc_metrics as um
+from unodc_metrics._docs import main, pages, render_table_page
+
+REPO = Path(__file__).resolve().parents[1]
+TABLE_DIR = REPO / "docs" / "tables"
+REGENERATE = "regenerate them with: python -m unodc_metrics._docs"
+
+
+@pytest.fixture(autouse=True)
+def _source_checkout() -> None:
+    if not (REPO / "mkdocs.yml").is_file():
+        pytest.skip("not run from a source checkout: mkdocs.yml and docs/ are absent")
+
+
+@pytest.fixture(scope="module")
+def rendered() -> dict[str, str]:
+    return pages()
+
+
+def test_every_table_has_a_generated_page(rendered: dict[str, str]) -> None:
+    assert sorted(rendered) == sorted(["index.md", *(f"{name}.md" for name in um.TABLES)])
+    committed = sorted(p.name for p in TABLE_DIR.glob("*.md"))
+    assert committed == sorted(rendered), f"docs/tables/ has the wrong pages; {REGENERATE}"
+
+
+@pytest.mark.parametrize("file_name", ["index.md", *(f"{name}.md" for name in um.TABLES)])
+def test_committed_table_page_is_current(file_name: str, rendered: dict[str, str]) -> None:
+    path = TABLE_DIR / file_name
+    assert path.is_file(), f"docs/tables/{file_name} is missing; {REGENERATE}"
+    committed = path.read_text(encoding="utf-8")
+    assert committed == rendered[file_name], (
+        f"docs/tables/{file_name} differs from what the schemas and metadata give; {REGENERATE}"
+    )
+
+
+def test_main_writes_the_pages_and_removes_stale_ones(
+    tmp_path: Path, rendered: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "dropped_table.md").write_text("# gone\n", encoding="utf-8")
+    assert main([str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.glob("*.md")) == sorted(rendered)
+    assert (tmp_path / "rescues.md").read_text(encoding="utf-8") == rendered["rescues.md"]
+    assert "removed" in capsys.readouterr().out
+
+
+def test_rendering_is_deterministic() -> None:
+    assert render_table_page("rescues") == render_table_page("rescues")
+
+
+def test_table_page_lists_every_column_with_its_description_and_unit() -> None:
+    page = render_table_page("trainings")
+    schema = um.schemas.Trainings.to_schema()
+    for column, spec in schema.columns.items():
+        assert f"| `{column}` |" in page
+        assert " ".join(str(spec.description).split()) in page
+    assert "| `female_percent` | Float64 | yes | percent |" in page
+    assert um.metadata("trainings").sha256 in page
+
+
+def test_table_page_lists_the_cross_column_rules() -> None:
+    from unodc_metrics.schemas import RULE_COLUMNS
+
+    page = render_table_page("rescues")
+    for check in um.schemas.Rescues.to_schema().checks:
+        message = str(check.error)
+        columns = ", ".join(f"`{c}`" for c in RULE_COLUMNS[message])
+        assert f"{message} ({columns})." in page
+
+
+def test_parties_page_carries_its_limits() -> None:
+    page = render_table_page("parties")
+    for limit in um.metadata("parties").limits:
+        assert f"- {limit}" in page
+
+
+@pytest.mark.parametrize("name", um.TABLES)
+def test_table_page_examples_run(name: str) -> None:
+    # tests/test_docs.py runs docs/*.md; the table pages sit one folder down.
+    result = doctest.testfile(
+        str(TABLE_DIR / f"{name}.md"),
+        module_relative=False,
+        optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE,
+        encoding="utf-8",
+    )
+    assert result.attempted > 0
+    assert result.failed == 0, f"{result.failed} example(s) failed in docs/tables/{name}.md"
+
+
+def test_nav_lists_every_table_page() -> None:
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    for name in um.TABLES:
+        assert f"- tables/{name}.md\n" in config, f"mkdocs.yml's nav lacks tables/{name}.md"
+
+
+def test_home_page_quick_start_is_the_readme_one() -> None:
+    def quick_start(path: Path) -> str:
+        text = path.read_text(encoding="utf-8")
+        return text.split("## Quick start", 1)[1].split("```bash\n", 1)[1].split("```", 1)[0]
+
+    assert quick_start(REPO / "docs" / "index.md") == quick_start(REPO / "README.md")
+
+
+def test_site_builds_strictly(tmp_path: Path) -> None:
+    # Not skipped when mkdocs is missing: CI must build the site. It comes with the docs
+    # extra: pip install ".[docs]".
+    assert importlib.util.find_spec("mkdocs") is not None, (
+        "mkdocs is not installed: pip install '.[docs]'"
+    )
+    site = tmp_path / "site"
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env=_env(),
+        check=False,
+    )
+    assert proc.returncode == 0, f"mkdocs build --strict failed:\n{proc.stdout}\n{proc.stderr}"
+    for name in um.TABLES:
+        page = site / "tables" / name / "index.html"
+        assert page.is_file(), f"no page for table {name}"
+        assert f"<code>{name}</code>" in page.read_text(encoding="utf-8")
+    api = (site / "api" / "index.html").read_text(encoding="utf-8")
+    assert 'id="unodc_metrics.load"' in api
+    assert 'id="unodc_metrics.schemas.Rescues"' in api
+    # The hook in unodc_metrics/_docs.py turns the docstrings' Sphinx roles into code.
+    assert ":func:<code>" not in api
+    assert ":data:<code>" not in api
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    # Material for MkDocs prints a banner about MkDocs 2.0 on every build; it is no warning
+    # of this site's, and strict mode does not count it.
+    env["NO_MKDOCS_2_WARNING"] = "1"
+    return env
