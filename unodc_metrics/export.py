@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from unodc_metrics._errors import ValidationError
+from unodc_metrics._glotip import FILE_COLUMNS
 from unodc_metrics._source import Citation
 from unodc_metrics._tables import FIGURE_TABLES, TABLES, _check_name, _schema, load, metadata
 
@@ -83,21 +84,7 @@ FORMATS: tuple[str, ...] = ("parquet", "csv", "json", "datapackage", "dataunodc"
 PARQUET_METADATA_KEY = b"unodc_metrics"
 """The key of the Arrow schema metadata that holds a table's metadata record, as JSON."""
 
-DATAUNODC_COLUMNS: tuple[str, ...] = (
-    "Iso3_code",
-    "Country",
-    "Region",
-    "Subregion",
-    "Indicator",
-    "Dimension",
-    "Category",
-    "Sex",
-    "Age",
-    "Year",
-    "Unit of measurement",
-    "txtVALUE",
-    "Source",
-)
+DATAUNODC_COLUMNS: tuple[str, ...] = tuple(FILE_COLUMNS)
 """The columns of dataUNODC's GLOTIP downloads, in their order."""
 
 PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
