@@ -106,7 +106,7 @@ def test_unknown_table_names_are_refused_with_the_list() -> None:
     with pytest.raises(LookupError):
         um.metadata("nope")
     with pytest.raises(TypeError, match="DataFrame"):
-        um.validate([1, 2], table="arrests")  # type: ignore[arg-type]
+        um.validate([1, 2], table="arrests")  # type: ignore[call-overload]
 
 
 def all_figures() -> pd.DataFrame:
