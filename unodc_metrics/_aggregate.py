@@ -8,6 +8,9 @@ date", and rows nested in other rows. Each one:
   user's own records), validates it (pandas through :func:`unodc_metrics.validate`, polars
   through pandera's polars backend) and raises :class:`unodc_metrics.ValidationError`
   listing every failure;
+- :func:`gender_breakdown` and :func:`totals_by_year` also accept the long shape of a GLOTIP
+  download (:func:`unodc_metrics.read_glotip`'s table, ``table="glotip"``), where censored
+  counts (``<5``) become bounds; their docstrings say how parts are matched to totals;
 - never changes its input, and returns a new tidy frame of the caller's kind;
 - never adds a row that is ``part_of`` another row to anything: only wholes are summed;
 - says which rows it left out and why: the columns ``rows_excluded`` and ``excluded`` on each
@@ -74,6 +77,32 @@ _PERIOD_BASIS = {"cumulative": "cumulative", "stock": "stock"}
 _KEY = "__key"
 _WHY = "__why"
 
+GLOTIP = "glotip"
+"""The ``table`` name of the long shape of a GLOTIP download (:func:`read_glotip`'s table)."""
+
+# Why a row of the long shape is left out.
+_AGE_PART, _NO_TOTAL, _IN_UNSPLIT, _BREAKDOWN_PART = 11, 12, 13, 14
+_GLOTIP_REASONS = {
+    _AGE_PART: "a row of an age breakdown (by age group): not a part of the breakdown by sex",
+    _NO_TOTAL: "a part by sex in a cell that has no total: nothing says what it is a part of",
+    _IN_UNSPLIT: (
+        "unknown sex and age in a cell with no part by sex: its persons are already in the "
+        "cell's total, which counts wholly as unknown"
+    ),
+    _BREAKDOWN_PART: (
+        "a part of a breakdown (by sex, age or dimension): a part is never added to its whole"
+    ),
+}
+_GLOTIP_GROUP = ("indicator", "dimension", "category")
+"""Always grouping columns of gender_breakdown on the long shape: never summed across."""
+_GLOTIP_CELL = ("indicator", "dimension", "category", "iso3", "country", "year")
+"""The columns that a breakdown's parts share with its total."""
+_GLOTIP_KEY = (*_GLOTIP_CELL, "sex", "age")
+"""A count's key in the file; lines may repeat it."""
+_GLOTIP_SUMMED = ("sex", "age", "value", "value_low", "value_high", "censored", "line")
+"""Columns of the long shape that are summed or told apart, so never grouping columns."""
+_SEX_PARTS = ("female", "male", "other", "unknown")
+
 
 # --------------------------------------------------------------------------------------
 # Public functions
@@ -86,7 +115,7 @@ def gender_breakdown(
     by: str | Sequence[str] | None = None,
     unknown: UnknownSex = "separate",
     *,
-    table: str = "trainings",
+    table: str | None = None,
     return_excluded: Literal[False] = False,
 ) -> FrameT: ...
 
@@ -97,7 +126,7 @@ def gender_breakdown(
     by: str | Sequence[str] | None = None,
     unknown: UnknownSex = "separate",
     *,
-    table: str = "trainings",
+    table: str | None = None,
     return_excluded: Literal[True],
 ) -> tuple[FrameT, FrameT]: ...
 
@@ -107,7 +136,7 @@ def gender_breakdown(
     by: str | Sequence[str] | None = None,
     unknown: UnknownSex = "separate",
     *,
-    table: str = "trainings",
+    table: str | None = None,
     return_excluded: bool = False,
 ) -> FrameT | tuple[FrameT, FrameT]:
     """Persons by sex, per group, with the report's gaps kept in view.
@@ -126,9 +155,41 @@ def gender_breakdown(
     ``female_high``. Rows that are ``part_of`` another row are never added: they are left
     out and listed.
 
+    **The long shape of a GLOTIP download** (:func:`unodc_metrics.read_glotip`'s table, one
+    count per row with ``sex`` and ``value``) is summed by breakdown: a *cell* is the rows
+    that share ``indicator``, ``dimension``, ``category``, ``iso3``, ``country``, ``year``
+    and the ``by`` columns. Its ``total`` is its row with ``sex`` and ``age`` both
+    ``total``; its parts are its rows with ``sex`` female, male or other at ``age`` total,
+    and its row of unknown sex (at ``age`` total, or else at ``age`` unknown, where the
+    file puts it). ``unreconciled`` is the total less the parts. In a cell:
+
+    - with a total and no part by sex (the sex was not reported), the whole total counts
+      as ``unknown``, and also as ``unsplit``; its row of unknown sex and age is already in
+      the total, and is left out and listed;
+    - with parts and no total, the parts are left out and listed: nothing says how many
+      persons they are out of;
+    - rows whose key repeats (the same key on several lines) are all added, and counted in
+      ``repeated``: in the 2025-04-14 edition every repeated part is the child and the
+      adult count of one sex, both labelled ``age`` total, so their sum is the sex's count;
+    - rows of an age breakdown (``age`` child or adult, and any other row at ``age``
+      unknown) are left out and listed.
+
+    ``indicator``, ``dimension`` and ``category`` are always grouping columns: different
+    indicators, and the breakdowns of one indicator, are never added together. A censored
+    count (``<5``) is 0 to 4 persons: every count has ``_low`` and ``_high`` bounds, its
+    point value is missing where any of its rows is censored, and ``qualifier`` is
+    ``exact`` when nothing in the group is censored and ``range`` otherwise. The shares
+    are ratios of exact counts, so they are missing where anything is censored (and
+    ``"proportional"`` allocates nothing there); in the ``"bounds"`` mode the share bounds
+    are always given, from the bounds of the counts: ``female_share_low`` is
+    ``female_low / total_high``, and ``female_share_high`` the most persons who may be
+    women over ``total_low``.
+
     Args:
-        df: A pandas or polars DataFrame that validates against the ``trainings`` schema.
-        by: A column name, a list of them, or None for one row over everything.
+        df: A pandas or polars DataFrame that validates against the ``trainings`` schema,
+            or against :class:`unodc_metrics._glotip.GlotipSchema` (the long shape).
+        by: A column name, a list of them, or None for one row over everything (over
+            every ``indicator``, ``dimension`` and ``category`` in the long shape).
         unknown: How shares treat persons of unknown sex:
 
             - ``"separate"``: unknown is a category of its own; every share is over
@@ -147,9 +208,13 @@ def gender_breakdown(
               ``total``, treating ``unknown`` plus ``unreconciled`` as persons who may be
               of either sex. Where a row's women come from a percentage, the percentage
               bounds them: its other persons cannot be women.
-        table: The schema to validate against. Only ``"trainings"`` has the sex columns.
+        table: The schema to validate against: ``"trainings"`` (the wide shape, with the
+            sex columns) or ``"glotip"`` (the long shape). By default a frame with a ``sex``
+            column and no ``female`` column is ``"glotip"`` and any other is
+            ``"trainings"``; a frame with both columns is ambiguous and needs ``table``.
         return_excluded: Also return a frame of the rows left out, with the ``by``
-            columns, ``id`` and ``reason``.
+            columns, ``id`` and ``reason`` (in the long shape: ``indicator``,
+            ``dimension``, ``category``, the ``by`` columns, ``line`` and ``reason``).
 
     Returns:
         One row per group, with the ``by`` columns, ``female``, ``male``, ``other``,
@@ -160,9 +225,21 @@ def gender_breakdown(
         ``rows_excluded`` and ``excluded`` (which rows were left out and why). With
         ``return_excluded=True``, a tuple of that frame and the frame of rows left out.
 
+        In the long shape: ``indicator``, ``dimension``, ``category``, the ``by``
+        columns, then ``female``, ``male``, ``other``, ``unknown``, ``total``,
+        ``unreconciled``, the shares (and their bounds in ``"bounds"`` mode),
+        ``qualifier``, ``total_low``, ``total_high``, a ``_low`` and a ``_high`` for each of
+        ``female``, ``male``, ``other``, ``unknown`` and ``unreconciled``, ``unsplit``,
+        ``unsplit_low``, ``unsplit_high`` (the persons of totals with no part by sex, who
+        are counted in ``unknown``), ``estimate``, ``cells`` (cells with a total),
+        ``cells_unsplit``, ``rows`` (rows summed), ``censored`` and ``repeated`` (how many of
+        them are censored, or repeat their key), ``rows_excluded`` and ``excluded`` (the
+        rows left out, by reason, with their lines).
+
     Raises:
         ValidationError: If ``df`` does not validate against the table's schema.
-        ValueError: If ``unknown``, ``table`` or ``by`` is not one the function knows.
+        ValueError: If ``unknown``, ``table`` or ``by`` is not one the function knows, or
+            the shape of ``df`` is ambiguous.
         TypeError: If ``df`` is neither a pandas nor a polars DataFrame.
 
     Examples:
@@ -178,14 +255,37 @@ def gender_breakdown(
         >>> b = um.gender_breakdown(gptip, unknown="bounds")
         >>> [round(float(b.loc[0, c]), 3) for c in ("female_share_low", "female_share_high")]
         [0.41, 0.742]
+
+        The long shape: 22 victims, 17 of them women, fewer than 5 men, fewer than 5 of
+        unknown sex (a made-up file):
+
+        >>> import io
+        >>> header = "Iso3_code,Country,Region,Subregion,Indicator,Dimension,Category,Sex,"
+        >>> header += "Age,Year,Unit of measurement,txtVALUE,Source"
+        >>> cell = "NLD,Netherlands,Europe,Western Europe,Detected trafficking victims,Total,Total"
+        >>> counts = [("Total", "Total", 22), ("Female", "Total", 17), ("Male", "Total", "<5")]
+        >>> counts += [("Unknown", "Unknown", "<5")]
+        >>> lines = [header] + [f"{cell},{s},{a},2022,Counts,{n},GLOTIP" for s, a, n in counts]
+        >>> glotip = um.read_glotip(io.StringIO("".join(line + chr(10) for line in lines)))
+        >>> out = um.gender_breakdown(glotip, by="year")
+        >>> out[["year", "female", "male", "unknown", "unreconciled", "total", "qualifier"]]
+           year  female  male  unknown  unreconciled  total qualifier
+        0  2022      17  <NA>     <NA>          <NA>     22     range
+        >>> out.loc[0, ["male_low", "male_high", "unreconciled_low", "unreconciled_high"]].tolist()
+        [0, 4, -3, 5]
     """
     import narwhals as nw
 
     if unknown not in UNKNOWN_CHOICES:
         raise ValueError(f"unknown must be one of {', '.join(UNKNOWN_CHOICES)}; got {unknown!r}")
+    table = _shape_of(df) if table is None else table
+    if table == GLOTIP:
+        result, excluded = _glotip_sex_breakdown(_validated_glotip(df), by, unknown)
+        return (result, excluded) if return_excluded else result
     if table != "trainings":
         raise ValueError(
-            f"gender_breakdown needs the sex columns of the 'trainings' table; got {table!r}"
+            "gender_breakdown needs the sex columns of the 'trainings' table or the long "
+            f"shape of 'glotip'; got {table!r}"
         )
     frame = _validated_frame(df, table)
     keys = _by_columns(by, frame)
@@ -356,13 +456,24 @@ def totals_by_year(
     and so is ``status`` for the ``rescues`` table (rescued and identified victims are
     different counts).
 
+    With ``table="glotip"``, ``df`` is the long shape of a GLOTIP download (the table of
+    :func:`unodc_metrics.read_glotip`): only the overall counts are summed, the rows whose
+    ``dimension`` and ``category`` are ``Total`` and whose ``sex`` and ``age`` are
+    ``total``; every other row is a part of a breakdown, and is left out and listed. Its
+    grouping columns are ``indicator``, then ``by``, then ``year``. A censored count
+    (``<5``) adds 0 to ``total_low`` and 4 to ``total_high``; ``total`` is missing where
+    any row summed is censored, and ``qualifier`` is then ``range`` (``exact`` otherwise).
+    Rows whose key repeats are all added, and counted in ``repeated``.
+
     Args:
         df: A pandas or polars DataFrame that validates against the schema of ``table``.
-        table: The figure table whose schema ``df`` has, e.g. ``"rescues"``. Required, so
-            that a frame is never checked against the wrong schema.
+        table: The figure table whose schema ``df`` has, e.g. ``"rescues"``, or
+            ``"glotip"``. Required, so that a frame is never checked against the wrong
+            schema.
         by: Further grouping columns: a column name, a list of them, or None.
         return_excluded: Also return a frame of the rows left out, with the grouping
-            columns, ``year``, ``years``, ``id`` and ``reason``.
+            columns, ``year``, ``years``, ``id`` and ``reason`` (for ``"glotip"``: the
+            grouping columns, ``line`` and ``reason``).
 
     Returns:
         One row per group and year (then per span of years, then one row of rows that no
@@ -370,6 +481,12 @@ def totals_by_year(
         ``qualifier``, ``total_low``, ``total_high``, ``rows`` (rows summed),
         ``rows_excluded`` and ``excluded`` (which rows were left out and why). With
         ``return_excluded=True``, a tuple of that frame and the frame of rows left out.
+
+        For ``"glotip"``: one row per ``indicator``, ``by`` group and ``year``, with
+        ``total``, ``qualifier``, ``total_low``, ``total_high``, ``rows`` (rows summed),
+        ``censored`` and ``repeated`` (how many of them are censored, or repeat their
+        key), ``rows_excluded`` and ``excluded`` (the rows left out, by reason, with their
+        lines).
 
     Raises:
         ValueError: If ``df`` holds a measure that is not additive (such as ``parties``, a
@@ -390,14 +507,35 @@ def totals_by_year(
         Traceback (most recent call last):
         ...
         ValueError: measure 'parties' of table 'protocol_status' is not additive (Parties to the Trafficking in Persons Protocol (a stock).): its values cannot be summed over time. Keep only the rows of additive measures, e.g. df[df["measure"] != "parties"].
+
+        The long shape of a GLOTIP download (a made-up file): a censored count makes the
+        year's total a range.
+
+        >>> import io
+        >>> header = "Iso3_code,Country,Region,Subregion,Indicator,Dimension,Category,Sex,"
+        >>> header += "Age,Year,Unit of measurement,txtVALUE,Source"
+        >>> rows = [("NLD,Netherlands", "22"), ("MLT,Malta", "<5"), ("MLT,Malta", "<5")]
+        >>> place = ",Europe,Western Europe,Detected trafficking victims,Total,Total,"
+        >>> lines = [header] + [f"{a}{place}Total,Total,2022,Counts,{n},GLOTIP" for a, n in rows]
+        >>> lines[3] = lines[3].replace("Total,Total,2022", "Female,Total,2022")
+        >>> glotip = um.read_glotip(io.StringIO("".join(line + chr(10) for line in lines)))
+        >>> out = um.totals_by_year(glotip, table="glotip")
+        >>> out[["year", "total", "qualifier", "total_low", "total_high", "rows", "censored"]]
+           year  total qualifier  total_low  total_high  rows  censored
+        0  2022   <NA>     range         22          26     2         1
+        >>> out.loc[0, "excluded"]
+        '1 row (a part of a breakdown ...): line 4'
     """  # noqa: E501
     import narwhals as nw
 
     from unodc_metrics._tables import FIGURE_TABLES
 
+    if table == GLOTIP:
+        return _glotip_totals_by_year(_validated_glotip(df), by, return_excluded)  # type: ignore[no-any-return]
     if table not in FIGURE_TABLES:
         raise ValueError(
-            f"totals_by_year sums a figure table, one of {', '.join(FIGURE_TABLES)}; got {table!r}"
+            f"totals_by_year sums a figure table, one of {', '.join(FIGURE_TABLES)}, or "
+            f"the long shape of 'glotip'; got {table!r}"
         )
     frame: nw.DataFrame[Any] = _validated_frame(df, table)
     _require_additive(frame, table)
@@ -705,6 +843,405 @@ def _sex_summary(rec: Mapping[str, Any], unknown: str) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------------------
+# The long shape of a GLOTIP download
+# --------------------------------------------------------------------------------------
+
+
+def _shape_of(df: Any) -> str:
+    """``"glotip"`` for a frame with a ``sex`` column and no ``female`` one, else trainings."""
+    columns: list[str] = []
+    kind = type(df)
+    if kind.__name__ == "DataFrame" and kind.__module__.split(".")[0] in ("pandas", "polars"):
+        columns = [str(c) for c in df.columns]
+    if "sex" in columns and "female" in columns:
+        raise ValueError(
+            "the frame has both a 'sex' column (the long shape of 'glotip') and a 'female' "
+            "column (the wide shape of 'trainings'); say which with table='glotip' or "
+            "table='trainings'"
+        )
+    return GLOTIP if "sex" in columns else "trainings"
+
+
+def _validated_glotip(df: Any) -> nw.DataFrame[Any]:
+    """Validate the long shape against the GLOTIP schema; return it as narwhals.
+
+    Both kinds are validated by the pandas schema of :mod:`unodc_metrics._glotip` (a polars
+    frame through a pandas copy, so each rule has one definition; the ``row`` of a failure is
+    then the row's position); a polars frame is then summed as polars.
+    """
+    import narwhals as nw
+    import pandas as pd
+
+    from unodc_metrics._glotip import _check
+
+    kind = type(df)
+    is_polars = kind.__module__.startswith("polars") and kind.__name__ == "DataFrame"
+    if not is_polars and not isinstance(df, pd.DataFrame):
+        raise TypeError(
+            f"the aggregations take a pandas or polars DataFrame, not {type(df).__name__}"
+        )
+    view = df.to_pandas() if is_polars else df.copy(deep=True)
+    checked, failures = _check(view)
+    if len(failures):
+        raise ValidationError(GLOTIP, failures)
+    if is_polars:
+        import polars as pl
+
+        return nw.from_native(pl.from_pandas(checked), eager_only=True)
+    return nw.from_native(checked, eager_only=True)
+
+
+def _glotip_by(by: str | Sequence[str] | None, frame: nw.DataFrame[Any]) -> list[str]:
+    keys = _by_columns(by, frame)
+    summed = [k for k in keys if k in _GLOTIP_SUMMED]
+    if summed:
+        raise ValueError(
+            f"by cannot name {summed!r}: in the long shape of 'glotip' the columns "
+            f"{', '.join(_GLOTIP_SUMMED)} are what is summed or told apart, not groups"
+        )
+    return keys
+
+
+def _with_repeats(frame: nw.DataFrame[Any]) -> nw.DataFrame[Any]:
+    """Add ``__repeats``: how many rows of the frame have the row's key (1 when unique)."""
+    import narwhals as nw
+
+    frame = _with_group_key(frame, _GLOTIP_KEY, name="__rowkey")
+    return frame.with_columns(
+        nw.col("line").count().over("__rowkey").cast(nw.Int64).alias("__repeats")
+    )
+
+
+def _glotip_sex_breakdown(
+    frame: nw.DataFrame[Any], by: str | Sequence[str] | None, unknown: str
+) -> tuple[Any, Any]:
+    """gender_breakdown on the long shape; see its docstring for the rules."""
+    import narwhals as nw
+
+    by_keys = _glotip_by(by, frame)
+    group = list(dict.fromkeys([*_GLOTIP_GROUP, *by_keys]))
+    cell = list(dict.fromkeys([*group, *_GLOTIP_CELL]))
+    frame = frame.select(list(dict.fromkeys([*cell, *_GLOTIP_KEY, *_GLOTIP_SUMMED])))
+    frame = _with_repeats(frame)
+    frame = _with_group_key(frame, group)
+    frame = _with_group_key(frame, cell, name="__cell")
+
+    sex, age = nw.col("sex"), nw.col("age")
+    frame = frame.with_columns(
+        ((sex == "total") & (age == "total")).alias("__is_total"),
+        (sex.is_in(["female", "male", "other"]) & (age == "total")).alias("__is_known"),
+        ((sex == "unknown") & (age == "total")).alias("__is_u_total"),
+        ((sex == "unknown") & (age == "unknown")).alias("__is_u_u"),
+    )
+    # What each cell holds: a total? parts by sex at all ages? its unknown part at age total?
+    frame = frame.with_columns(
+        nw.col("__is_total").cast(nw.Int64).max().over("__cell").alias("__c_total"),
+        (nw.col("__is_known") | nw.col("__is_u_total")).cast(nw.Int64).alias("__split_row"),
+        nw.col("__is_u_total").cast(nw.Int64).max().over("__cell").alias("__c_u_total"),
+    )
+    frame = frame.with_columns(nw.col("__split_row").max().over("__cell").alias("__c_split"))
+    has_total = nw.col("__c_total") > 0
+    split = nw.col("__c_split") > 0
+    # The unknown part sits at age total where the cell has one there, else at age unknown.
+    part = (
+        nw.col("__is_known")
+        | nw.col("__is_u_total")
+        | (nw.col("__is_u_u") & (nw.col("__c_u_total") == 0))
+    )
+    why = (
+        nw.when(nw.col("__is_total"))
+        .then(nw.lit(_COUNTED))
+        .when(~part)
+        .then(nw.lit(_AGE_PART))
+        .when(~has_total)
+        .then(nw.lit(_NO_TOTAL))
+        .when(~split)
+        .then(nw.lit(_IN_UNSPLIT))
+        .otherwise(nw.lit(_COUNTED))
+    )
+    frame = frame.with_columns(why.cast(nw.Int64).alias(_WHY), split.alias("__split"))
+
+    # Each term is a bound times a 0/1 mask of the rows it takes (cheaper than when/then).
+    # No point value is summed: a sum is exact when its low and high ends meet (a censored
+    # count has high - low = 4), and then it is its low end.
+    counted = nw.col(_WHY) == _COUNTED
+    is_total, in_split = nw.col("__is_total"), nw.col("__split")
+    not_total = counted & ~is_total
+    unsplit = counted & is_total & ~in_split
+    masks = {
+        "total": counted & is_total,
+        "female": not_total & (sex == "female"),
+        "male": not_total & (sex == "male"),
+        "other": not_total & (sex == "other"),
+        "unknown": (not_total & (sex == "unknown")) | unsplit,
+        "unsplit": unsplit,
+    }
+    frame = frame.with_columns(
+        *(m.cast(nw.Int64).alias(f"__m_{name}") for name, m in masks.items()),
+        (counted & in_split & is_total).cast(nw.Int64).alias("__m_plus"),
+        (counted & in_split & ~is_total).cast(nw.Int64).alias("__m_minus"),
+        counted.cast(nw.Int64).alias("__rows"),
+        (~counted).cast(nw.Int64).alias("__excluded"),
+    )
+    low, high, rows = nw.col("value_low"), nw.col("value_high"), nw.col("__rows")
+    terms: dict[str, nw.Expr] = {}
+    for name in masks:
+        terms[f"__{name}_low"] = low * nw.col(f"__m_{name}")
+        terms[f"__{name}_high"] = high * nw.col(f"__m_{name}")
+    # unreconciled = total - parts, in the cells that have parts; its low end takes the
+    # parts' high ends, and its high end their low ends.
+    plus, minus = nw.col("__m_plus"), nw.col("__m_minus")
+    terms["__unreconciled_low"] = low * plus - high * minus
+    terms["__unreconciled_high"] = high * plus - low * minus
+    terms["__censored"] = nw.col("censored").cast(nw.Int64) * rows
+    terms["__repeated"] = (nw.col("__repeats") > 1).cast(nw.Int64) * rows
+    frame = frame.with_columns(**terms)
+    sums = ["__rows", "__excluded", *terms]
+
+    # Per cell first: who may be a woman (or a man) depends on the cell's own total.
+    cells = _aggregate(frame, [*group, "__cell"], sums=sums, maxs=["__c_total", "__c_split"])
+    th = nw.col("__total_high")
+    counted_cell = (nw.col("__c_total") > 0) & (nw.col("__rows") > 0)
+    split_cell = counted_cell & (nw.col("__c_split") > 0)
+
+    def may_be(name: str, others: tuple[str, str]) -> nw.Expr:
+        # The most persons of the cell who may be of this sex: all of its own count, plus
+        # those whose sex the parts leave open (none, when the parts exceed the total).
+        rest = th - nw.col(f"__{others[0]}_low") - nw.col(f"__{others[1]}_low")
+        return (
+            nw.when(split_cell)
+            .then(nw.max_horizontal(nw.col(f"__{name}_high"), rest))
+            .when(counted_cell)
+            .then(th)
+            .otherwise(0)
+        )
+
+    cells = cells.with_columns(
+        may_be("female", ("male", "other")).alias("__female_max"),
+        may_be("male", ("female", "other")).alias("__male_max"),
+        counted_cell.cast(nw.Int64).alias("__cells"),
+        (counted_cell & ~split_cell).cast(nw.Int64).alias("__cells_unsplit"),
+    )
+    cell_sums = [*sums, "__female_max", "__male_max", "__cells", "__cells_unsplit"]
+    agg = _aggregate(cells, group, sums=cell_sums)
+    agg = agg.sort(group, nulls_last=True)
+    excluded = _glotip_excluded(frame)
+
+    columns: dict[str, list[Any]] = {k: [] for k in group}
+    out_rows: list[dict[str, Any]] = []
+    ex_rows: list[dict[str, Any]] = []
+    for rec in agg.rows(named=True):
+        for k in group:
+            columns[k].append(rec[k])
+        listed = excluded.get(rec[_KEY], [])
+        row = _glotip_sex_summary(rec, unknown)
+        row.update(_glotip_excluded_summary(rec, listed))
+        out_rows.append(row)
+        ex_rows.extend({**{k: rec[k] for k in group}, **item} for item in listed)
+
+    count = "float" if unknown == "proportional" else "int"
+    spec: dict[str, str] = {k: f"like:{k}" for k in group}
+    spec.update(dict.fromkeys(_SEX_PARTS, count))
+    spec.update({"total": "int", "unreconciled": "int"})
+    spec.update(
+        dict.fromkeys(("female_share", "male_share", "other_share", "unknown_share"), "float")
+    )
+    if unknown == "bounds":
+        spec.update(dict.fromkeys(_SHARE_BOUNDS, "float"))
+    spec.update({"qualifier": "str", "total_low": "int", "total_high": "int"})
+    for name in (*_SEX_PARTS, "unreconciled"):
+        spec.update({f"{name}_low": "int", f"{name}_high": "int"})
+    spec.update(dict.fromkeys(("unsplit", "unsplit_low", "unsplit_high"), "int"))
+    spec["estimate"] = "bool"
+    spec.update(dict.fromkeys(("cells", "cells_unsplit", "rows", "censored", "repeated"), "int"))
+    spec.update({"rows_excluded": "int", "excluded": "str"})
+    for name in spec:
+        if name not in group:
+            columns[name] = [r[name] for r in out_rows]
+    result = _build(columns, spec, frame)
+    ex_spec = {**{k: f"like:{k}" for k in group}, "line": "like:line", "reason": "str"}
+    ex_columns = {name: [r[name] for r in ex_rows] for name in ex_spec}
+    return result, _build(ex_columns, ex_spec, frame)
+
+
+def _glotip_sex_summary(rec: Mapping[str, Any], unknown: str) -> dict[str, Any]:
+    """The columns of one output row of gender_breakdown on the long shape."""
+    names = [
+        *_SEX_PARTS,
+        "total",
+        "unreconciled",
+        "female_share",
+        "male_share",
+        "other_share",
+        "unknown_share",
+        *(_SHARE_BOUNDS if unknown == "bounds" else ()),
+        "qualifier",
+        "unsplit",
+    ]
+    for name in ("total", *_SEX_PARTS, "unreconciled", "unsplit"):
+        names += [f"{name}_low", f"{name}_high"]
+    out: dict[str, Any] = dict.fromkeys(names)
+    out["estimate"] = False
+    for name in ("cells", "cells_unsplit", "censored", "repeated"):
+        out[name] = int(rec[f"__{name}"])
+    if int(rec["__rows"]) == 0:
+        return out  # nothing was summed: the sums are missing, not zero
+    for name in ("total", *_SEX_PARTS, "unreconciled", "unsplit"):
+        low, high = int(rec[f"__{name}_low"]), int(rec[f"__{name}_high"])
+        out.update({name: low if low == high else None, f"{name}_low": low, f"{name}_high": high})
+    exact = int(rec["__censored"]) == 0
+    out["qualifier"] = "exact" if exact else "range"
+    if exact:
+        # Nothing censored: the shares, and their allocation, are those of the wide shape.
+        wide = {
+            "__rows": rec["__rows"],
+            "__total_low": out["total"],
+            "__total_high": out["total"],
+            "__unbounded": 0,
+            "__inexact": 0,
+            "__unreconciled": out["unreconciled"],
+            "__female_low": out["female"],
+            "__female_high": out["female"],
+            "__female_max": rec["__female_max"],
+            "__male_max": rec["__male_max"],
+            **{f"__{name}": out[name] for name in ("total", *_SEX_PARTS)},
+        }
+        shared = _sex_summary(wide, unknown)
+        out.update({k: shared[k] for k in (*_SEX_PARTS, "estimate") if k in shared})
+        out.update({k: v for k, v in shared.items() if k.endswith(("_share", "_share_low"))})
+    elif unknown == "proportional":
+        out.update({k: None if out[k] is None else float(out[k]) for k in _SEX_PARTS})
+    if unknown == "bounds":
+        # Outer bounds: the fewest persons of a sex over the largest total, and the most
+        # persons who may be of that sex over the smallest total.
+        total_low, total_high = out["total_low"], out["total_high"]
+        out.update(
+            female_share_low=_ratio(out["female_low"], total_high),
+            male_share_low=_ratio(out["male_low"], total_high),
+            female_share_high=_ratio(int(rec["__female_max"]), total_low),
+            male_share_high=_ratio(int(rec["__male_max"]), total_low),
+        )
+    return out
+
+
+def _glotip_totals_by_year(
+    frame: nw.DataFrame[Any], by: str | Sequence[str] | None, return_excluded: bool
+) -> Any:
+    """totals_by_year on the long shape; see its docstring for the rules."""
+    import narwhals as nw
+
+    by_keys = _glotip_by(by, frame)
+    keys = list(dict.fromkeys(["indicator", *by_keys, "year"]))
+    frame = frame.select(list(dict.fromkeys([*keys, *_GLOTIP_KEY, *_GLOTIP_SUMMED])))
+    frame = _with_repeats(frame)
+    frame = _with_group_key(frame, keys)
+    overall = (
+        (nw.col("dimension") == "Total")
+        & (nw.col("category") == "Total")
+        & (nw.col("sex") == "total")
+        & (nw.col("age") == "total")
+    ).fill_null(False)
+    frame = frame.with_columns(
+        nw.when(overall)
+        .then(nw.lit(_COUNTED))
+        .otherwise(nw.lit(_BREAKDOWN_PART))
+        .cast(nw.Int64)
+        .alias(_WHY)
+    )
+    terms = {
+        "__total": nw.col("value").fill_null(0),
+        "__total_low": nw.col("value_low"),
+        "__total_high": nw.col("value_high"),
+        "__censored": nw.col("censored").cast(nw.Int64),
+        "__repeated": (nw.col("__repeats") > 1).cast(nw.Int64),
+    }
+    frame = frame.with_columns(**_masked(terms, nw.col(_WHY) == _COUNTED))
+    agg = _aggregate(frame, keys, sums=["__rows", "__excluded", *terms])
+    agg = agg.sort(keys, nulls_last=True)
+    excluded = _glotip_excluded(frame)
+
+    columns: dict[str, list[Any]] = {k: [] for k in keys}
+    out_rows: list[dict[str, Any]] = []
+    ex_rows: list[dict[str, Any]] = []
+    for rec in agg.rows(named=True):
+        for k in keys:
+            columns[k].append(rec[k])
+        listed = excluded.get(rec[_KEY], [])
+        row: dict[str, Any] = dict.fromkeys(("total", "qualifier", "total_low", "total_high"))
+        if int(rec["__rows"]):
+            exact = int(rec["__censored"]) == 0
+            row.update(
+                total=int(rec["__total"]) if exact else None,
+                qualifier="exact" if exact else "range",
+                total_low=int(rec["__total_low"]),
+                total_high=int(rec["__total_high"]),
+            )
+        row.update(censored=int(rec["__censored"]), repeated=int(rec["__repeated"]))
+        row.update(_glotip_excluded_summary(rec, listed))
+        out_rows.append(row)
+        ex_rows.extend({**{k: rec[k] for k in keys}, **item} for item in listed)
+
+    spec: dict[str, str] = {k: f"like:{k}" for k in keys}
+    spec.update(
+        {
+            "total": "int",
+            "qualifier": "str",
+            "total_low": "int",
+            "total_high": "int",
+            "rows": "int",
+            "censored": "int",
+            "repeated": "int",
+            "rows_excluded": "int",
+            "excluded": "str",
+        }
+    )
+    for name in spec:
+        if name not in keys:
+            columns[name] = [r[name] for r in out_rows]
+    result = _build(columns, spec, frame)
+    if not return_excluded:
+        return result
+    ex_spec = {**{k: f"like:{k}" for k in keys}, "line": "like:line", "reason": "str"}
+    ex_columns = {name: [r[name] for r in ex_rows] for name in ex_spec}
+    return result, _build(ex_columns, ex_spec, frame)
+
+
+def _glotip_excluded(frame: nw.DataFrame[Any]) -> dict[str, list[dict[str, Any]]]:
+    """The rows left out, by group key and in line order: each with its line and reason."""
+    import narwhals as nw
+
+    listed: dict[str, list[dict[str, Any]]] = {}
+    left_out = frame.filter(nw.col(_WHY) != _COUNTED).select(_KEY, "line", _WHY).sort("line")
+    for key, line, why in left_out.iter_rows():
+        listed.setdefault(key, []).append({"line": int(line), "reason": _GLOTIP_REASONS[int(why)]})
+    return listed
+
+
+_LINES_SHOWN = 10
+
+
+def _glotip_excluded_summary(
+    rec: Mapping[str, Any], listed: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """rows, rows_excluded, and the rows left out in words: by reason, with their lines."""
+    by_reason: dict[str, list[int]] = {}
+    for item in listed:
+        by_reason.setdefault(item["reason"], []).append(item["line"])
+    texts = []
+    for reason, lines in by_reason.items():
+        shown = ", ".join(str(n) for n in lines[:_LINES_SHOWN])
+        more = f" and {len(lines) - _LINES_SHOWN} more" if len(lines) > _LINES_SHOWN else ""
+        word = "line" if len(lines) == 1 else "lines"
+        rows = "1 row" if len(lines) == 1 else f"{len(lines)} rows"
+        texts.append(f"{rows} ({reason}): {word} {shown}{more}")
+    return {
+        "rows": int(rec["__rows"]),
+        "rows_excluded": int(rec["__excluded"]),
+        "excluded": "; ".join(texts) or None,
+    }
+
+
+# --------------------------------------------------------------------------------------
 # Totals, qualifiers and bounds
 # --------------------------------------------------------------------------------------
 
@@ -760,17 +1297,19 @@ def _ratio(part: float, whole: float) -> float | None:
 # --------------------------------------------------------------------------------------
 
 
-def _with_group_key(frame: nw.DataFrame[Any], columns: Sequence[str]) -> nw.DataFrame[Any]:
+def _with_group_key(
+    frame: nw.DataFrame[Any], columns: Sequence[str], name: str = _KEY
+) -> nw.DataFrame[Any]:
     """Add one text key per group, equal across backends for equal values and nulls."""
     import narwhals as nw
 
     if not columns:
-        return frame.with_columns(nw.lit("").alias(_KEY))
+        return frame.with_columns(nw.lit("").alias(name))
     parts = [
         nw.when(nw.col(c).is_null()).then(nw.lit("\x00")).otherwise(nw.col(c).cast(nw.String))
         for c in columns
     ]
-    return frame.with_columns(nw.concat_str(parts, separator="\x1f").alias(_KEY))
+    return frame.with_columns(nw.concat_str(parts, separator="\x1f").alias(name))
 
 
 def _aggregate(
@@ -899,7 +1438,8 @@ def _build(
             if kind.startswith("like:"):
                 dtype = native[kind.removeprefix("like:")].dtype
             elif kind == "str":
-                dtype = native["id"].dtype  # the text dtype that the tables use
+                # The text dtype that the tables use (the long shape of GLOTIP has no id).
+                dtype = native["id"].dtype if "id" in native.columns else pd.StringDtype()
             else:
                 dtype = _PANDAS_DTYPES[kind]
             data[name] = pd.array(values, dtype=dtype)
