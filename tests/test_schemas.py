@@ -181,3 +181,25 @@ def test_many_failures_are_summarised() -> None:
         um.validate(df, table="parties")
     assert "... and" in str(info.value)
     assert len(info.value.failures) >= len(df)
+
+
+def test_unreadable_values_are_named_once_by_row() -> None:
+    df, _ = corrupt("trainings", 0, "value", 35.7)
+    f = failures_of(df, "trainings")
+    hit = f[(f["column"] == "value") & (f["row"] == 0)]
+    assert list(hit["value"]) == ["35.7"]
+    assert "cannot be read as Int64" in hit["message"].iloc[0]
+    df, _ = corrupt("trainings", 1, "period_end", "sometime in 2021")
+    f = failures_of(df, "trainings")
+    assert not f["check"].str.startswith("dtype(").any()  # not reported twice
+    assert not f["value"].str.contains("Error\\(").any()  # no raw exceptions as values
+
+
+def test_an_id_index_gets_a_hint() -> None:
+    f = failures_of(um.load("arrests").set_index("id"), "arrests")
+    assert f["message"].str.contains("call reset_index").any()
+
+
+def test_gender_breakdown_names_the_shapes_it_takes() -> None:
+    with pytest.raises(ValueError, match="takes the trainings table"):
+        um.gender_breakdown(um.load("rescues"))

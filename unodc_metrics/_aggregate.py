@@ -155,6 +155,11 @@ def gender_breakdown(
     ``female_high``. Rows that are ``part_of`` another row are never added: they are left
     out and listed.
 
+    All other rows of a group are summed, whatever their period: a cumulative ("to date")
+    figure and a period figure in the same group are added together. Select one kind of
+    period first (``df[df["period_kind"] != "cumulative"]``), group ``by="period_kind"``, or
+    use :func:`trainees_per_initiative`, which keeps them apart.
+
     **The long shape of a GLOTIP download** (:func:`unodc_metrics.read_glotip`'s table, one
     count per row with ``sex`` and ``value``) is summed by breakdown: a *cell* is the rows
     that share ``indicator``, ``dimension``, ``category``, ``iso3``, ``country``, ``year``
@@ -848,7 +853,12 @@ def _sex_summary(rec: Mapping[str, Any], unknown: str) -> dict[str, Any]:
 
 
 def _shape_of(df: Any) -> str:
-    """``"glotip"`` for a frame with a ``sex`` column and no ``female`` one, else trainings."""
+    """``"glotip"`` for GLOTIP's long shape, ``"trainings"`` for the wide one.
+
+    A frame with ``sex`` and ``indicator`` columns and no ``female`` column is the long shape;
+    any other frame with a ``sex`` column (the curated ``rescues``, say) is refused with a
+    message that names the shapes this function takes.
+    """
     columns: list[str] = []
     kind = type(df)
     if kind.__name__ == "DataFrame" and kind.__module__.split(".")[0] in ("pandas", "polars"):
@@ -858,6 +868,14 @@ def _shape_of(df: Any) -> str:
             "the frame has both a 'sex' column (the long shape of 'glotip') and a 'female' "
             "column (the wide shape of 'trainings'); say which with table='glotip' or "
             "table='trainings'"
+        )
+    if "sex" in columns and "indicator" not in columns:
+        raise ValueError(
+            "gender_breakdown takes the trainings table (counts by sex in the columns female, "
+            "male, other_sex and unknown_sex) or GLOTIP's long shape (a sex and an indicator "
+            "column, as read_glotip returns); this frame has a 'sex' column but is neither "
+            "(the rescues table records victims by sex as nested rows: see its part_of and "
+            "breakdown columns)"
         )
     return GLOTIP if "sex" in columns else "trainings"
 

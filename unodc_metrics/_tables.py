@@ -347,11 +347,65 @@ def _failures(table: str, df: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame
     ids = df["id"] if "id" in df.columns else None
     out: list[dict[str, Any]] = []
     seen: set[tuple[str, Any]] = set()
-    for case in cases.to_dict("records"):
+    records = cases.to_dict("records")
+    # A value that cannot be read as its type is reported once, not again as a wrong dtype.
+    unreadable = {r["column"] for r in records if str(r["check"]).startswith("coerce_dtype")}
+    for case in records:
         check = str(case["check"])
         row: Any = case["index"]
+        if isinstance(row, float) and row.is_integer():
+            row = int(row)
         column: Any = case["column"]
         value: Any = case["failure_case"]
+        if check.startswith("dtype(") and column in unreadable:
+            continue
+        if check.startswith("coerce_dtype") and pd.isna(row) and column in df.columns:
+            # pandera gave up on the whole column: find the rows that cannot be read.
+            bad = _unreadable_rows(df[column], check)
+            if bad:
+                for label in bad:
+                    rid_ = ids.at[label] if ids is not None else pd.NA
+                    out.append(
+                        {
+                            "table": table,
+                            "column": column,
+                            "row": label,
+                            "id": rid_,
+                            "value": _text(df.at[label, column]),
+                            "check": check,
+                            "message": _human(check),
+                        }
+                    )
+                continue
+        if (
+            check not in RULE_COLUMNS
+            and pd.isna(row)
+            and isinstance(value, str)
+            and re.match(r"^[A-Za-z]+(Error|Exception)\(", value)
+        ):
+            # A column check that raised: the column holds values of the wrong type.
+            value = "<not checked>"
+            check = f"{check}, not checked"
+
+        if check in RULE_COLUMNS and pd.isna(row):
+            # The rule raised instead of answering: a column it reads has unreadable values.
+            key = (check, row)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(
+                {
+                    "table": table,
+                    "column": ", ".join(RULE_COLUMNS[check]),
+                    "row": pd.NA,
+                    "id": pd.NA,
+                    "value": "<not checked>",
+                    "check": check,
+                    "message": "this rule could not be checked because a column it reads has "
+                    "values of the wrong type or is missing; fix those first. The rule: " + check,
+                }
+            )
+            continue
         if check in RULE_COLUMNS:
             key = (check, row)
             if key in seen:
@@ -368,7 +422,14 @@ def _failures(table: str, df: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame
         else:
             if check in ("column_in_dataframe", "column_in_schema"):
                 column, value, row = value, pd.NA, pd.NA
-            message = _human(check)
+            message = _human(check.removesuffix(", not checked"))
+            if check.endswith(", not checked"):
+                message = (
+                    f"the rule '{message}' could not be checked because the column has values "
+                    "of the wrong type; fix those first"
+                )
+            if check == "column_in_dataframe" and column in (df.index.names or []):
+                message += f" ({column!r} is the frame's index: call reset_index() first)"
         rid: Any = pd.NA
         if ids is not None and not pd.isna(row) and row in df.index:
             rid = ids.at[row]
@@ -384,6 +445,7 @@ def _failures(table: str, df: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame
             }
         )
     frame = pd.DataFrame(out, columns=["table", "column", "row", "id", "value", "check", "message"])
+    frame["row"] = pd.Series([o["row"] for o in out], index=frame.index, dtype=object)
     # Row by row; within a row, single-column failures before cross-column rules.
     order = frame.assign(
         _missing_row=frame["row"].isna(),
@@ -391,6 +453,23 @@ def _failures(table: str, df: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame
         _row=pd.to_numeric(frame["row"], errors="coerce"),
     ).sort_values(["_missing_row", "_row", "_rule", "column"], kind="stable")
     return frame.loc[order.index].reset_index(drop=True)
+
+
+def _unreadable_rows(values: pd.Series, check: str) -> list[Any]:
+    """Index labels of the values that the coercion named in ``check`` cannot read."""
+    import pandas as pd
+
+    present = values[values.notna()]
+    if "Int" in check or "int" in check:
+        numbers = pd.to_numeric(present, errors="coerce")
+        ok = numbers.notna() & (numbers == numbers.round())
+    elif "Float" in check or "float" in check:
+        ok = pd.to_numeric(present, errors="coerce").notna()
+    elif "datetime" in check.lower():
+        ok = pd.to_datetime(present, errors="coerce", format="ISO8601").notna()
+    else:
+        return []
+    return list(present.index[~ok.to_numpy(dtype=bool)])
 
 
 def _text(value: Any) -> str:

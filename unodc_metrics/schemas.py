@@ -288,8 +288,8 @@ class FigureTable(pa.DataFrameModel):
     )
     def period_matches_kind(cls, df: pd.DataFrame) -> pd.Series:
         kind = df["period_kind"]
-        start = pd.to_datetime(df["period_start"])
-        end = pd.to_datetime(df["period_end"])
+        start = pd.to_datetime(df["period_start"], errors="coerce", format="ISO8601")
+        end = pd.to_datetime(df["period_end"], errors="coerce", format="ISO8601")
         both = start.notna() & end.notna()
         same_year = both & (start.dt.year == end.dt.year)
         whole_year = (
