@@ -43,7 +43,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -723,9 +723,6 @@ class Result:
     base_peak_mb: float | None = None
     extra_mb: float | None = None
     base_extra_mb: float | None = None
-    note: str = ""
-    profile: str | None = None
-    checks: list[str] = field(default_factory=list)
 
     @property
     def median(self) -> float:
@@ -865,10 +862,6 @@ def run_child_case(
         result.peak_mb, result.base_peak_mb = got["peak_mb"], base["peak_mb"]
         result.extra_mb = got["peak_mb"] - got["before_mb"]
         result.base_extra_mb = base["peak_mb"] - base["before_mb"]
-    if len(result.times) < n:
-        result.note = f"{len(result.times)} of {n} runs (budget {budget:.0f} s)"
-    if profile is not None:
-        result.profile = str(profile)
     return result
 
 
@@ -920,6 +913,10 @@ def _fmt_s(seconds: float) -> str:
     return f"{seconds:.3f}"
 
 
+def _fmt_ratio(ratio: float) -> str:
+    return f"{ratio:.3f}{TIMES}" if ratio < 0.1 else f"{ratio:.2f}{TIMES}"
+
+
 def _yes(value: bool | None) -> str:
     return "-" if value is None else ("yes" if value else "**no**")
 
@@ -948,8 +945,8 @@ def table_lines(results: list[Result]) -> list[str]:
         )
         lines.append(
             f"| {r.case.name} | {r.size} | {runs} | {_fmt_s(r.median)} | "
-            f"{_fmt_s(r.base_median)} | {r.ratio:.2f}{TIMES} | {target} | {_yes(r.met)} | {peak} | "
-            f"{base_peak} | {peak_ratio} | {extra} | {memory} |"
+            f"{_fmt_s(r.base_median)} | {_fmt_ratio(r.ratio)} | {target} | {_yes(r.met)} | "
+            f"{peak} | {base_peak} | {peak_ratio} | {extra} | {memory} |"
         )
     return lines
 
