@@ -31,6 +31,7 @@ The code is written once against narwhals, so pandas and polars give the same nu
 from __future__ import annotations
 
 import contextlib
+import contextvars
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
@@ -302,7 +303,9 @@ def gender_breakdown(
         .cast(nw.Int64)
         .alias(_WHY)
     )
-    result, excluded = _sex_breakdown(frame, keys, unknown, table, always_one_row=not keys)
+    result, excluded = _sex_breakdown(
+        frame, keys, unknown, table, always_one_row=not keys, want_excluded=return_excluded
+    )
     return (result, excluded) if return_excluded else result
 
 
@@ -415,6 +418,7 @@ def trainees_per_initiative(
         always_one_row=False,
         extra_keys={"basis": "__basis"},
         coverage=True,
+        want_excluded=return_excluded,
     )
     return (result, excluded) if return_excluded else result
 
@@ -681,6 +685,7 @@ def _sex_breakdown(
     always_one_row: bool,
     extra_keys: Mapping[str, str] | None = None,
     coverage: bool = False,
+    want_excluded: bool = True,
 ) -> tuple[Any, Any]:
     import narwhals as nw
 
@@ -709,7 +714,7 @@ def _sex_breakdown(
     records = agg.rows(named=True)
     if always_one_row and not records:
         records = [{_KEY: "", **{name: 0 for name in sums}}]
-    excluded = _excluded_rows(frame)
+    excluded = _excluded_rows(frame, limit=None if want_excluded else _LISTED)
 
     out_keys = [*keys, *extra]
     columns: dict[str, list[Any]] = {k: [] for k in out_keys}
@@ -767,6 +772,8 @@ def _sex_breakdown(
     key_spec = {k: f"like:{k}" for k in keys}
     key_spec.update({k: "str" for k in extra})
     result = _build(columns, {**key_spec, **spec}, frame)
+    if not want_excluded:
+        return result, None
     ex_spec = {**key_spec, "id": "str", "reason": "str"}
     ex_columns = {name: [r[name] for r in ex_rows] for name in ex_spec}
     return result, _build(ex_columns, ex_spec, frame)
@@ -1348,12 +1355,23 @@ def _aggregate(
     return frame.group_by([*group, _KEY], drop_null_keys=False).agg(*aggs)
 
 
-def _excluded_rows(frame: nw.DataFrame[Any]) -> dict[str, list[dict[str, Any]]]:
-    """The rows left out, by group key: each with its id and the reason, in words."""
+_LISTED = 20
+"""The ``excluded`` text of a group names at most this many rows; ``return_excluded`` all."""
+
+
+def _excluded_rows(
+    frame: nw.DataFrame[Any], limit: int | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """The rows left out, by group key: each with its id and the reason, in words.
+
+    With ``limit``, only the first ``limit`` rows of each group (the text needs no more).
+    """
     import narwhals as nw
 
     listed: dict[str, list[dict[str, Any]]] = {}
     left_out = frame.filter(nw.col(_WHY) != _COUNTED).select(_KEY, "id", "part_of", _WHY)
+    if limit is not None:
+        left_out = left_out.filter(nw.col("id").cum_count().over(_KEY) <= limit)
     for rec in left_out.rows(named=True):
         reason = _REASONS[int(rec[_WHY])].format(part_of=rec["part_of"])
         listed.setdefault(rec[_KEY], []).append({"id": rec["id"], "reason": reason})
@@ -1361,7 +1379,10 @@ def _excluded_rows(frame: nw.DataFrame[Any]) -> dict[str, list[dict[str, Any]]]:
 
 
 def _excluded_summary(rec: Mapping[str, Any], listed: list[dict[str, Any]]) -> dict[str, Any]:
-    text = "; ".join(f"{item['id']} ({item['reason']})" for item in listed)
+    text = "; ".join(f"{item['id']} ({item['reason']})" for item in listed[:_LISTED])
+    more = int(rec["__excluded"]) - min(len(listed), _LISTED)
+    if more > 0:
+        text += f"; and {more:,} more (return_excluded=True lists every one)"
     return {
         "rows": int(rec["__rows"]),
         "rows_excluded": int(rec["__excluded"]),
@@ -1534,6 +1555,7 @@ def validate_polars(df: pl.DataFrame, table: str) -> pl.DataFrame:
     ]
     coerced, not_read = _coerce_polars(df, schema)
     cases.extend(not_read)
+    token = _PANDAS_VIEW.set(_LazyView(coerced, table))
     try:
         out: pl.DataFrame = schema.remove_columns(missing).validate(coerced, lazy=True)
     except pandera.errors.SchemaErrors as exc:
@@ -1546,6 +1568,8 @@ def validate_polars(df: pl.DataFrame, table: str) -> pl.DataFrame:
             if case["check"] == "not_nullable" and (case["column"], index) in unread:
                 continue
             cases.append({**case, "index": index})
+    finally:
+        _PANDAS_VIEW.reset(token)
     if cases:
         frame = pd.DataFrame(cases, columns=["failure_case", "check", "column", "index"])
         frame["index"] = frame["index"].astype("Int64")
@@ -1666,11 +1690,30 @@ def _rule_on_pandas(rule: Callable[[Any], Any], table: str) -> Callable[[Any], A
     def check(data: Any) -> Any:
         import polars as pl
 
-        frame = _pandas_view(data.lazyframe.collect(), table)
-        ok = rule(frame).fillna(False).astype(bool).tolist()
+        view = _PANDAS_VIEW.get()
+        frame = view.get() if view is not None else _pandas_view(data.lazyframe.collect(), table)
+        ok = rule(frame).fillna(False).astype(bool).to_numpy()
         return pl.LazyFrame({"check_output": pl.Series(ok, dtype=pl.Boolean)})
 
     return check
+
+
+class _LazyView:
+    """The pandas view of the frame being validated, made once for all of its rules."""
+
+    def __init__(self, df: pl.DataFrame, table: str) -> None:
+        self._df, self._table = df, table
+        self._view: pd.DataFrame | None = None
+
+    def get(self) -> pd.DataFrame:
+        if self._view is None:
+            self._view = _pandas_view(self._df, self._table)
+        return self._view
+
+
+_PANDAS_VIEW: contextvars.ContextVar[_LazyView | None] = contextvars.ContextVar(
+    "unodc_metrics_pandas_view", default=None
+)
 
 
 def _pandas_view(df: pl.DataFrame, table: str) -> pd.DataFrame:

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
@@ -102,9 +103,17 @@ def _tokens(values: pd.Series) -> pd.Series:
     return values.fillna("").map(lambda s: [t.strip() for t in str(s).split(",") if t.strip()])
 
 
+def _split(text: Any) -> list[str]:
+    return [t.strip() for t in str(text).split(",") if t.strip()]
+
+
 def _all_in(values: pd.Series, allowed: Iterable[str]) -> pd.Series:
     allowed = frozenset(allowed)
-    return _tokens(values).map(lambda ts: all(t in allowed for t in ts)).astype(bool)
+    # Few distinct lists repeat over many rows: judge each distinct text once.
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    verdicts = [all(t in allowed for t in _split(u)) for u in uniques]
+    verdict = np.array([*verdicts, True], dtype=bool)  # code -1 (missing): an empty list
+    return pd.Series(verdict[codes], index=values.index)
 
 
 @cache
@@ -313,7 +322,8 @@ class FigureTable(pa.DataFrameModel):
     )
     def part_of_exists(cls, df: pd.DataFrame) -> pd.Series:
         part_of = df["part_of"]
-        return (part_of.isna() | (part_of.isin(df["id"]) & (part_of != df["id"]))).astype(bool)
+        found = pd.Series(_parent_positions(df) >= 0, index=df.index)
+        return (part_of.isna() | (found & (part_of != df["id"]).fillna(False))).astype(bool)
 
     @pa.dataframe_check(
         error=_rule(
@@ -333,9 +343,12 @@ class FigureTable(pa.DataFrameModel):
         )
     )
     def parts_within_whole(cls, df: pd.DataFrame) -> pd.Series:
-        keys = ["part_of", "breakdown"] if "breakdown" in df.columns else ["part_of"]
-        frame = df[keys].astype(object).where(df[keys].notna(), "")
-        sums = _int(df["value_low"]).groupby([frame[k] for k in keys]).transform("sum")
+        # Parts of one whole and one breakdown share the whole's position and the breakdown.
+        key = pd.Series(_parent_positions(df), index=df.index)
+        if "breakdown" in df.columns:
+            codes, uniques = pd.factorize(df["breakdown"], use_na_sentinel=True)
+            key = key * (len(uniques) + 1) + (codes + 1)
+        sums = _int(df["value_low"]).groupby(key).transform("sum")
         return df["part_of"].isna() | _le(sums, _parent_values(df, "value_high"))
 
     @pa.dataframe_check(
@@ -379,11 +392,34 @@ class FigureTable(pa.DataFrameModel):
         return df["measure"].isin(measure_names(table)).astype(bool)
 
 
+def _parent_positions(df: pd.DataFrame) -> Any:
+    """The position of each row's ``part_of`` row (the first row with that id); -1 where none.
+
+    One hash lookup in Arrow over the ids: ``Series.isin`` of a pyarrow string column builds
+    a Python object per id, which takes minutes at 10 million rows.
+    """
+    import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
+    import pyarrow.compute as pc  # type: ignore[import-untyped, unused-ignore]
+
+    try:
+        ids = pa.array(df["id"], from_pandas=True).cast(pa.large_string())
+        part_of = pa.array(df["part_of"], from_pandas=True).cast(pa.large_string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        # Not text (a frame whose coercion failed): compare as Python objects.
+        first = ~df["id"].duplicated().to_numpy()
+        index = pd.Index(df["id"][first].to_numpy(dtype=object))
+        where = index.get_indexer(df["part_of"].to_numpy(dtype=object))
+        rows = np.flatnonzero(first)
+        found = (where >= 0) & df["part_of"].notna().to_numpy()
+        return np.where(found, rows[np.where(found, where, 0)], -1)
+    where = pc.index_in(part_of, value_set=ids)  # the first occurrence; null where not found
+    return where.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
 def _parent_values(df: pd.DataFrame, column: str) -> pd.Series:
     """The value of ``column`` in each row's ``part_of`` row (missing where none)."""
-    lookup = pd.Series(_int(df[column]).to_numpy(), index=df["id"].to_numpy())
-    lookup = lookup[~lookup.index.duplicated()]
-    return _int(df["part_of"].map(lookup))
+    values = _int(df[column]).array
+    return pd.Series(values.take(_parent_positions(df), allow_fill=True), index=df.index)
 
 
 class Trainings(FigureTable):
@@ -460,12 +496,26 @@ class Trainings(FigureTable):
         none = f.isna() & lo.isna() & hi.isna() & ~derived
         stated = f.notna() & ~derived & (lo == f) & (hi == f)
         contained = f.notna() & (lo <= f) & (f <= hi) & pct.notna()
-        expected = [_rounding_interval(v, p) for v, p in zip(_int(df["value"]), pct, strict=True)]
-        exp_lo = pd.Series([e[0] for e in expected], index=df.index, dtype="Int64")
-        exp_hi = pd.Series([e[1] for e in expected], index=df.index, dtype="Int64")
+        exp_lo, exp_hi = _rounding_intervals(_int(df["value"]), pct)
         matches = exp_lo.isna() | ((lo == exp_lo) & (hi == exp_hi))
         ok = none | stated.fillna(False) | (derived & contained & matches).fillna(False)
         return ok.astype(bool)
+
+
+def _rounding_intervals(total: pd.Series, percent: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """:func:`_rounding_interval` over whole columns, vectorised; missing where it is."""
+    n = total.to_numpy(dtype="float64", na_value=np.nan)
+    p = percent.to_numpy(dtype="float64", na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        whole = ~np.isnan(n) & ~np.isnan(p) & (np.mod(p, 1) == 0)
+    n_int = np.where(whole, n, 0).astype(np.int64)
+    p_int = np.where(whole, p, 0).astype(np.int64)
+    low = np.maximum(0, np.ceil(n_int * (2 * p_int - 1) / 200)).astype(np.int64)
+    high = np.minimum(n_int, np.floor(n_int * (2 * p_int + 1) / 200)).astype(np.int64)
+    return (
+        pd.Series(pd.arrays.IntegerArray(low, ~whole), index=total.index),
+        pd.Series(pd.arrays.IntegerArray(high, ~whole), index=total.index),
+    )
 
 
 def _rounding_interval(total: Any, percent: Any) -> tuple[int | None, int | None]:
