@@ -33,6 +33,8 @@ import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 
+from unodc_metrics._glotip import FILE_COLUMNS
+
 if TYPE_CHECKING:
     import numpy.typing as npt
     import pandas as pd
@@ -265,21 +267,7 @@ PERIOD_KINDS = ("calendar_year", "part_of_year", "date_range", "stock", "cumulat
 INFERRED = ("period_end", "initiative", "country,period_start,period_end", "part_of", "sex")
 FLAGS = ("parts_short_of_total", "nonexistent_date", "outside_reporting_period,nonexistent_date")
 
-GLOTIP_FILE_COLUMNS: tuple[str, ...] = (
-    "Iso3_code",
-    "Country",
-    "Region",
-    "Subregion",
-    "Indicator",
-    "Dimension",
-    "Category",
-    "Sex",
-    "Age",
-    "Year",
-    "Unit of measurement",
-    "txtVALUE",
-    "Source",
-)
+GLOTIP_FILE_COLUMNS: tuple[str, ...] = tuple(FILE_COLUMNS)
 """The 13 columns of a dataUNODC GLOTIP download, in the file's order."""
 
 _NS_PER_DAY = 86_400 * 1_000_000_000
