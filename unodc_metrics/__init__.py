@@ -15,6 +15,7 @@ Examples:
 
 from __future__ import annotations
 
+import warnings
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
@@ -51,6 +52,14 @@ from unodc_metrics.export import validate_file
 
 if TYPE_CHECKING:
     from unodc_metrics import schemas as schemas
+
+# Two warnings about other packages, raised when this one uses them, that say nothing about
+# its results. With pyspark installed (the "spark" extra), pandera tries to import
+# pyspark.pandas, which fails under pandas 3 and warns at every try; nothing here uses
+# pyspark.pandas. narwhals announces that its Dask support will move to a package,
+# narwhals-dask, that is not yet released. Every other warning is left alone.
+warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas", FutureWarning)
+warnings.filterwarnings("ignore", "Dask support is moving out of Narwhals", FutureWarning)
 
 try:
     __version__ = version("unodc-metrics")

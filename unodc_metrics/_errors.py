@@ -20,8 +20,9 @@ class ValidationError(ValueError):
     Attributes:
         table: The name of the table whose schema was applied.
         failures: One row per failure, with the columns ``table``, ``column``, ``row``
-            (the index label of the offending row, or missing when the failure concerns the
-            whole column), ``id`` (the row's ``id`` value where the frame has one),
+            (the index label of the offending row; missing when the failure concerns the
+            whole column, or when a lazy engine, which has no row positions, found it),
+            ``id`` (the row's ``id`` value where the frame has one),
             ``value`` (the offending value, as text), ``check`` (a short name of the rule)
             and ``message`` (the rule in plain words).
     """
@@ -35,9 +36,11 @@ class ValidationError(ValueError):
         n = len(self.failures)
         lines = [f"table {self.table!r}: {n} problem{'s' if n != 1 else ''} found"]
         for rec in self.failures.head(_SHOWN).itertuples(index=False):
-            where = "whole column" if _missing(rec.row) else f"row {rec.row}"
-            if not _missing(rec.id):
-                where += f" (id {rec.id})"
+            if _missing(rec.row):
+                # Engines with no row positions (DuckDB, Dask, PySpark) name the row by id.
+                where = "whole column" if _missing(rec.id) else f"the row with id {rec.id}"
+            else:
+                where = f"row {rec.row}" + ("" if _missing(rec.id) else f" (id {rec.id})")
             lines.append(f"  - {where}, column {rec.column!r}, value {rec.value}: {rec.message}")
         if n > _SHOWN:
             lines.append(f"  ... and {n - _SHOWN} more; see the .failures DataFrame")
