@@ -7,7 +7,11 @@ date", and rows nested in other rows. Each one:
 - accepts a pandas or a polars DataFrame in the shape of a table (the curated tables, or a
   user's own records), validates it (pandas through :func:`unodc_metrics.validate`, polars
   through pandera's polars backend) and raises :class:`unodc_metrics.ValidationError`
-  listing every failure;
+  listing every failure; ``validate=False`` skips that for a frame already validated;
+- on the wide shape also accepts a lazy frame (a polars LazyFrame, a DuckDB relation, a Dask
+  or a PySpark DataFrame): it is validated in its engine
+  (:func:`unodc_metrics._engines.validate_lazy`), the sums run in the engine, and the
+  result, one row per group, comes back as the engine's own kind (see ``docs/scale.md``);
 - :func:`gender_breakdown` and :func:`totals_by_year` also accept the long shape of a GLOTIP
   download (:func:`unodc_metrics.read_glotip`'s table, ``table="glotip"``), where censored
   counts (``<5``) become bounds; their docstrings say how parts are matched to totals;
@@ -25,7 +29,7 @@ date", and rows nested in other rows. Each one:
 An output row whose group holds only rows left out has ``rows`` 0 and missing sums: nothing
 was summed for it, which is not the same as a sum of zero.
 
-The code is written once against narwhals, so pandas and polars give the same numbers.
+The code is written once against narwhals, so every engine gives the same numbers.
 """
 
 from __future__ import annotations
@@ -39,10 +43,13 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 from unodc_metrics._errors import ValidationError
 
 if TYPE_CHECKING:
+    import dask.dataframe as dd
+    import duckdb
     import narwhals as nw
     import pandas as pd
     import pandera.polars as pap
     import polars as pl
+    import pyspark.sql
 
 __all__ = [
     "UNKNOWN_CHOICES",
@@ -54,8 +61,17 @@ __all__ = [
     "validate_polars",
 ]
 
-FrameT = TypeVar("FrameT", "pd.DataFrame", "pl.DataFrame")
-"""A pandas or a polars DataFrame: each function returns the kind it was given."""
+FrameT = TypeVar(
+    "FrameT",
+    "pd.DataFrame",
+    "pl.DataFrame",
+    "pl.LazyFrame",
+    "duckdb.DuckDBPyRelation",
+    "dd.DataFrame",
+    "pyspark.sql.DataFrame",
+)
+"""A pandas or polars DataFrame, or a lazy frame of polars, DuckDB, Dask or PySpark: each
+function returns the kind it was given."""
 
 UnknownSex = Literal["separate", "known_only", "proportional", "bounds"]
 UNKNOWN_CHOICES: tuple[str, ...] = ("separate", "known_only", "proportional", "bounds")
@@ -118,6 +134,7 @@ def gender_breakdown(
     *,
     table: str | None = None,
     return_excluded: Literal[False] = False,
+    validate: bool = True,
 ) -> FrameT: ...
 
 
@@ -129,6 +146,7 @@ def gender_breakdown(
     *,
     table: str | None = None,
     return_excluded: Literal[True],
+    validate: bool = True,
 ) -> tuple[FrameT, FrameT]: ...
 
 
@@ -139,6 +157,7 @@ def gender_breakdown(
     *,
     table: str | None = None,
     return_excluded: bool = False,
+    validate: bool = True,
 ) -> FrameT | tuple[FrameT, FrameT]:
     """Persons by sex, per group, with the report's gaps kept in view.
 
@@ -192,8 +211,9 @@ def gender_breakdown(
     women over ``total_low``.
 
     Args:
-        df: A pandas or polars DataFrame that validates against the ``trainings`` schema,
-            or against :class:`unodc_metrics._glotip.GlotipSchema` (the long shape).
+        df: A pandas or polars DataFrame, or a lazy frame (polars, DuckDB, Dask, PySpark),
+            that validates against the ``trainings`` schema; or a pandas or polars
+            DataFrame in the long shape (:class:`unodc_metrics._glotip.GlotipSchema`).
         by: A column name, a list of them, or None for one row over everything (over
             every ``indicator``, ``dimension`` and ``category`` in the long shape).
         unknown: How shares treat persons of unknown sex:
@@ -221,6 +241,10 @@ def gender_breakdown(
         return_excluded: Also return a frame of the rows left out, with the ``by``
             columns, ``id`` and ``reason`` (in the long shape: ``indicator``,
             ``dimension``, ``category``, the ``by`` columns, ``line`` and ``reason``).
+        validate: Validate ``df`` first (the default). Pass False only for a frame that
+            has already passed :func:`unodc_metrics.validate` (or, for a lazy frame, whose
+            source did): the sums then trust its dtypes and rules, and only the columns they
+            read must be present.
 
     Returns:
         One row per group, with the ``by`` columns, ``female``, ``male``, ``other``,
@@ -246,7 +270,7 @@ def gender_breakdown(
         ValidationError: If ``df`` does not validate against the table's schema.
         ValueError: If ``unknown``, ``table`` or ``by`` is not one the function knows, or
             the shape of ``df`` is ambiguous.
-        TypeError: If ``df`` is neither a pandas nor a polars DataFrame.
+        TypeError: If ``df`` is not a frame of a kind listed above.
 
     Examples:
         >>> import unodc_metrics as um
@@ -286,25 +310,21 @@ def gender_breakdown(
         raise ValueError(f"unknown must be one of {', '.join(UNKNOWN_CHOICES)}; got {unknown!r}")
     table = _shape_of(df) if table is None else table
     if table == GLOTIP:
-        result, excluded = _glotip_sex_breakdown(_validated_glotip(df), by, unknown)
+        long = _validated_glotip(df, validate)
+        result, excluded = _glotip_sex_breakdown(long, by, unknown)
         return (result, excluded) if return_excluded else result
     if table != "trainings":
         raise ValueError(
             "gender_breakdown needs the sex columns of the 'trainings' table or the long "
             f"shape of 'glotip'; got {table!r}"
         )
-    frame = _validated_frame(df, table)
+    frame, like = _input(df, table, validate)
     keys = _by_columns(by, frame)
     frame = _needed(frame, keys, _SEX_USED)
-    frame = frame.with_columns(
-        nw.when(~nw.col("part_of").is_null())
-        .then(nw.lit(_NESTED))
-        .otherwise(nw.lit(_COUNTED))
-        .cast(nw.Int64)
-        .alias(_WHY)
-    )
+    # _NESTED (1) where the row is part of another, _COUNTED (0) otherwise.
+    frame = frame.with_columns((~nw.col("part_of").is_null()).cast(nw.Int64).alias(_WHY))
     result, excluded = _sex_breakdown(
-        frame, keys, unknown, table, always_one_row=not keys, want_excluded=return_excluded
+        frame, like, keys, unknown, table, want_excluded=return_excluded
     )
     return (result, excluded) if return_excluded else result
 
@@ -315,6 +335,7 @@ def trainees_per_initiative(
     *,
     unknown: UnknownSex = "separate",
     return_excluded: Literal[False] = False,
+    validate: bool = True,
 ) -> pd.DataFrame: ...
 
 
@@ -324,6 +345,7 @@ def trainees_per_initiative(
     *,
     unknown: UnknownSex = "separate",
     return_excluded: Literal[True],
+    validate: bool = True,
 ) -> tuple[pd.DataFrame, pd.DataFrame]: ...
 
 
@@ -333,6 +355,7 @@ def trainees_per_initiative(
     *,
     unknown: UnknownSex = "separate",
     return_excluded: Literal[False] = False,
+    validate: bool = True,
 ) -> FrameT: ...
 
 
@@ -342,6 +365,7 @@ def trainees_per_initiative(
     *,
     unknown: UnknownSex = "separate",
     return_excluded: Literal[True],
+    validate: bool = True,
 ) -> tuple[FrameT, FrameT]: ...
 
 
@@ -350,6 +374,7 @@ def trainees_per_initiative(
     *,
     unknown: UnknownSex = "separate",
     return_excluded: bool = False,
+    validate: bool = True,
 ) -> Any:
     """The number of persons each initiative trained, with its breakdown by sex.
 
@@ -360,10 +385,15 @@ def trainees_per_initiative(
     missing. Rows that are ``part_of`` another row are left out and listed.
 
     Args:
-        df: A pandas or polars DataFrame that validates against the ``trainings`` schema;
-            by default the curated ``trainings`` table.
+        df: A pandas or polars DataFrame, or a lazy frame (polars, DuckDB, Dask, PySpark),
+            that validates against the ``trainings`` schema; by default the curated
+            ``trainings`` table.
         unknown: How shares treat persons of unknown sex; see :func:`gender_breakdown`.
         return_excluded: Also return a frame of the rows left out.
+        validate: Validate ``df`` first (the default). Pass False only for a frame that
+            has already passed :func:`unodc_metrics.validate` (or, for a lazy frame, whose
+            source did): the sums then trust its dtypes and rules, and only the columns they
+            read must be present.
 
     Returns:
         One row per initiative and basis, sorted by initiative (missing last), with
@@ -376,7 +406,7 @@ def trainees_per_initiative(
     Raises:
         ValidationError: If ``df`` does not validate against the ``trainings`` schema.
         ValueError: If ``unknown`` is not one of :data:`UNKNOWN_CHOICES`.
-        TypeError: If ``df`` is neither a pandas nor a polars DataFrame.
+        TypeError: If ``df`` is not a frame of a kind listed above.
 
     Examples:
         >>> import unodc_metrics as um
@@ -397,7 +427,8 @@ def trainees_per_initiative(
         from unodc_metrics._tables import load
 
         source = load("trainings")
-    frame = _needed(_validated_frame(source, "trainings"), ["initiative"], _SEX_USED)
+    frame, like = _input(source, "trainings", validate)
+    frame = _needed(frame, ["initiative"], _SEX_USED)
     kind = nw.col("period_kind")
     basis = nw.lit("period")
     for period_kind, label in _PERIOD_BASIS.items():
@@ -412,10 +443,10 @@ def trainees_per_initiative(
     )
     result, excluded = _sex_breakdown(
         frame,
+        like,
         ["initiative"],
         unknown,
         "trainings",
-        always_one_row=False,
         extra_keys={"basis": "__basis"},
         coverage=True,
         want_excluded=return_excluded,
@@ -430,6 +461,7 @@ def totals_by_year(
     table: str,
     by: str | Sequence[str] | None = None,
     return_excluded: Literal[False] = False,
+    validate: bool = True,
 ) -> FrameT: ...
 
 
@@ -440,6 +472,7 @@ def totals_by_year(
     table: str,
     by: str | Sequence[str] | None = None,
     return_excluded: Literal[True],
+    validate: bool = True,
 ) -> tuple[FrameT, FrameT]: ...
 
 
@@ -449,6 +482,7 @@ def totals_by_year(
     table: str,
     by: str | Sequence[str] | None = None,
     return_excluded: bool = False,
+    validate: bool = True,
 ) -> FrameT | tuple[FrameT, FrameT]:
     """Totals per calendar year, counting a row only in the year that holds its whole period.
 
@@ -475,7 +509,9 @@ def totals_by_year(
     Rows whose key repeats are all added, and counted in ``repeated``.
 
     Args:
-        df: A pandas or polars DataFrame that validates against the schema of ``table``.
+        df: A pandas or polars DataFrame, or a lazy frame (polars, DuckDB, Dask, PySpark),
+            that validates against the schema of ``table`` (the long shape of ``"glotip"``:
+            a pandas or polars DataFrame).
         table: The figure table whose schema ``df`` has, e.g. ``"rescues"``, or
             ``"glotip"``. Required, so that a frame is never checked against the wrong
             schema.
@@ -483,6 +519,10 @@ def totals_by_year(
         return_excluded: Also return a frame of the rows left out, with the grouping
             columns, ``year``, ``years``, ``id`` and ``reason`` (for ``"glotip"``: the
             grouping columns, ``line`` and ``reason``).
+        validate: Validate ``df`` first (the default). Pass False only for a frame that
+            has already passed :func:`unodc_metrics.validate` (or, for a lazy frame, whose
+            source did): the sums then trust its dtypes and rules, and only the columns they
+            read must be present.
 
     Returns:
         One row per group and year (then per span of years, then one row of rows that no
@@ -502,7 +542,7 @@ def totals_by_year(
             stock, or a count of distinct countries), which cannot be summed over time; or
             if ``table`` is not a figure table or ``by`` names an unknown column.
         ValidationError: If ``df`` does not validate against the schema of ``table``.
-        TypeError: If ``df`` is neither a pandas nor a polars DataFrame.
+        TypeError: If ``df`` is not a frame of a kind listed above.
 
     Examples:
         >>> import unodc_metrics as um
@@ -540,13 +580,15 @@ def totals_by_year(
     from unodc_metrics._tables import FIGURE_TABLES
 
     if table == GLOTIP:
-        return _glotip_totals_by_year(_validated_glotip(df), by, return_excluded)  # type: ignore[no-any-return]
+        long = _validated_glotip(df, validate)
+        return _glotip_totals_by_year(long, by, return_excluded)  # type: ignore[no-any-return]
     if table not in FIGURE_TABLES:
         raise ValueError(
             f"totals_by_year sums a figure table, one of {', '.join(FIGURE_TABLES)}, or "
             f"the long shape of 'glotip'; got {table!r}"
         )
-    frame: nw.DataFrame[Any] = _validated_frame(df, table)
+    frame: nw.LazyFrame[Any]
+    frame, like = _input(df, table, validate)
     _require_additive(frame, table)
     implicit: list[str] = ["measure", "status"] if table == "rescues" else ["measure"]
     keys: list[str] = list(dict.fromkeys([*implicit, *_by_columns(by, frame)]))
@@ -573,30 +615,32 @@ def totals_by_year(
         nw.when(placed).then(start.dt.year()).alias("__y1"),
         nw.when(placed).then(end.dt.year()).alias("__y2"),
     )
-    cells: list[str] = ["__y1", "__y2"]
-    frame = _with_group_key(frame, [*keys, *cells])
-    counted = nw.col(_WHY) == _COUNTED
-    frame = frame.with_columns(**_masked(_total_terms(), counted))
-    sums = ["__rows", "__excluded", *_total_terms()]
-    agg = _aggregate(frame, [*keys, *cells], sums=sums)
-    agg = agg.with_columns(
-        nw.when(nw.col("__y1").is_null())
-        .then(nw.lit(2))
-        .when(nw.col("__y1") == nw.col("__y2"))
-        .then(nw.lit(0))
-        .otherwise(nw.lit(1))
-        .alias("__order")
-    ).sort([*keys, "__order", "__y1", "__y2"], nulls_last=True)
-    excluded = _excluded_rows(frame)
+    group = [*keys, "__y1", "__y2"]
+    records, excluded = _group_sums(
+        frame,
+        group,
+        _total_terms(),
+        counts=_TOTAL_COUNTS,
+        limit=None if return_excluded else _LISTED,
+    )
+    # Within a group: single years first, then spans of years, then the rows no year holds.
+    records.sort(
+        key=lambda rec: (
+            tuple(_order(rec[k]) for k in keys),
+            2 if rec["__y1"] is None else (0 if rec["__y1"] == rec["__y2"] else 1),
+            _order(rec["__y1"]),
+            _order(rec["__y2"]),
+        )
+    )
 
     columns: dict[str, list[Any]] = {k: [] for k in keys}
     out_rows: list[dict[str, Any]] = []
     ex_rows: list[dict[str, Any]] = []
-    for rec in agg.rows(named=True):
+    for rec in records:
         y1, y2 = _int_or_none(rec["__y1"]), _int_or_none(rec["__y2"])
         year = y1 if y1 is not None and y1 == y2 else None
         years = None if y1 is None else (str(y1) if y1 == y2 else f"{y1}-{y2}")
-        listed = excluded.get(rec[_KEY], [])
+        listed = excluded.get(_key_of(rec, group), [])
         row: dict[str, Any] = {"year": year, "years": years, **_total_summary(rec)}
         row.update(_excluded_summary(rec, listed))
         out_rows.append(row)
@@ -618,7 +662,7 @@ def totals_by_year(
     }
     for name in spec:
         columns[name] = [r[name] for r in out_rows]
-    result = _build(columns, {**{k: f"like:{k}" for k in keys}, **spec}, frame)
+    result = _build(columns, {**{k: f"like:{k}" for k in keys}, **spec}, like)
     if not return_excluded:
         return result  # type: ignore[no-any-return]
     ex_spec = {
@@ -629,7 +673,7 @@ def totals_by_year(
         "reason": "str",
     }
     ex_columns = {name: [r[name] for r in ex_rows] for name in ex_spec}
-    return result, _build(ex_columns, ex_spec, frame)
+    return result, _build(ex_columns, ex_spec, like)
 
 
 # --------------------------------------------------------------------------------------
@@ -637,98 +681,95 @@ def totals_by_year(
 # --------------------------------------------------------------------------------------
 
 
-def _sex_terms() -> dict[str, nw.Expr]:
-    """Per-row contributions by sex; see gender_breakdown for the rules."""
+def _sex_terms(bounds: bool) -> dict[str, str | nw.Expr]:
+    """What each counted row adds to its group's sums by sex; see gender_breakdown.
+
+    A string names a column that is summed as it is (missing counts add nothing); an
+    expression is worked out per row first. Only what is not a plain sum of columns is an
+    expression, so that most of the work is the engine's own sum.
+    """
     import narwhals as nw
 
     female, male = nw.col("female").fill_null(0), nw.col("male").fill_null(0)
     other, unknown = nw.col("other_sex").fill_null(0), nw.col("unknown_sex").fill_null(0)
     value = nw.col("value")
     rest = value - female - male - other - unknown
-    no_info = (
-        nw.col("female").is_null()
-        & nw.col("male").is_null()
-        & nw.col("other_sex").is_null()
-        & nw.col("unknown_sex").is_null()
-    )
     # A row that states its count of unknown sex has accounted for everyone it can: what its
     # counts leave over is a shortfall of the report's own parts, not persons of unknown sex.
-    short = ~nw.col("unknown_sex").is_null()
-    to_unknown = nw.when((rest > 0) & (no_info | ~short)).then(rest).otherwise(0)
-    # Persons who may be of either sex: neither female, male nor other in the row's counts.
-    slack = (value - female - male - other).clip(lower_bound=0)
-    derived = nw.col("sex_split_derived")
-    female_low = nw.col("female_low").fill_null(0)
-    female_high = nw.col("female_high").fill_null(0)
-    return {
-        "__female": female,
-        "__male": male,
-        "__other": other,
-        "__unknown": unknown + to_unknown,
-        "__unreconciled": rest - to_unknown,
-        "__female_low": female_low,
-        "__female_high": female_high,
-        # A percentage of women bounds the women of its whole row.
-        "__female_max": nw.when(derived).then(female_high).otherwise(female + slack),
-        "__male_max": nw.when(derived)
-        .then(male + slack + female - female_low)
-        .otherwise(male + slack),
+    # (A row with no sex information at all has no unknown_sex either: all of it is unknown.)
+    states_unknown = ~nw.col("unknown_sex").is_null()
+    terms: dict[str, str | nw.Expr] = {
+        "__female": "female",
+        "__male": "male",
+        "__other": "other_sex",
+        "__unknown_stated": "unknown_sex",
+        "__to_unknown": nw.when((rest > 0) & ~states_unknown).then(rest).otherwise(0),
+        "__female_low": "female_low",
+        "__female_high": "female_high",
     }
+    if bounds:
+        # Persons who may be of either sex: neither female, male nor other in the row's counts.
+        slack = (value - female - male - other).clip(lower_bound=0)
+        derived = nw.col("sex_split_derived")
+        female_low = nw.col("female_low").fill_null(0)
+        female_high = nw.col("female_high").fill_null(0)
+        # A percentage of women bounds the women of its whole row.
+        terms["__female_max"] = nw.when(derived).then(female_high).otherwise(female + slack)
+        terms["__male_max"] = (
+            nw.when(derived).then(male + slack + female - female_low).otherwise(male + slack)
+        )
+    return terms
 
 
 def _sex_breakdown(
-    frame: nw.DataFrame[Any],
+    frame: nw.LazyFrame[Any],
+    like: Any,
     keys: list[str],
     unknown: str,
     table: str,
     *,
-    always_one_row: bool,
     extra_keys: Mapping[str, str] | None = None,
     coverage: bool = False,
     want_excluded: bool = True,
 ) -> tuple[Any, Any]:
-    import narwhals as nw
-
     _require_additive(frame, table)
     extra = dict(extra_keys or {})
     group = [*keys, *extra.values()]
-    frame = _with_group_key(frame, group)
-    counted = nw.col(_WHY) == _COUNTED
-    terms = {**_total_terms(), **_sex_terms()}
-    frame = frame.with_columns(**_masked(terms, counted))
-    mins: list[str] = []
-    maxs: list[str] = []
-    sums = ["__rows", "__excluded", *terms]
+    counts = dict(_TOTAL_COUNTS)
+    mins: dict[str, str] = {}
+    maxs: dict[str, str] = {}
     if coverage:
-        frame = frame.with_columns(
-            nw.when(counted).then(nw.col("period_start")).alias("__start"),
-            nw.when(counted).then(nw.col("period_end")).alias("__end"),
-            (counted & nw.col("period_start").is_null()).cast(nw.Int64).alias("__no_start"),
-            (counted & nw.col("period_end").is_null()).cast(nw.Int64).alias("__no_end"),
-        )
-        mins, maxs = ["__start"], ["__end"]
-        sums += ["__no_start", "__no_end"]
-    agg = _aggregate(frame, group, sums=sums, mins=mins, maxs=maxs)
-    if group:
-        agg = agg.sort(group, nulls_last=True)
-    records = agg.rows(named=True)
-    if always_one_row and not records:
-        records = [{_KEY: "", **{name: 0 for name in sums}}]
-    excluded = _excluded_rows(frame, limit=None if want_excluded else _LISTED)
+        mins, maxs = {"__start": "period_start"}, {"__end": "period_end"}
+        counts.update({"__has_start": "period_start", "__has_end": "period_end"})
+    records, excluded = _group_sums(
+        frame,
+        group,
+        {**_total_terms(), **_sex_terms(unknown == "bounds")},
+        counts=counts,
+        mins=mins,
+        maxs=maxs,
+        limit=None if want_excluded else _LISTED,
+    )
+    records.sort(key=lambda rec: tuple(_order(rec[k]) for k in group))
 
     out_keys = [*keys, *extra]
     columns: dict[str, list[Any]] = {k: [] for k in out_keys}
     out_rows: list[dict[str, Any]] = []
     ex_rows: list[dict[str, Any]] = []
     for rec in records:
+        rec["__unknown"] = rec["__unknown_stated"] + rec["__to_unknown"]
+        rec["__unreconciled"] = (
+            rec["__total"] - rec["__female"] - rec["__male"] - rec["__other"] - rec["__unknown"]
+        )
         values = {**{k: rec[k] for k in keys}, **{k: rec[v] for k, v in extra.items()}}
         for k in out_keys:
             columns[k].append(values[k])
-        listed = excluded.get(rec[_KEY], [])
+        listed = excluded.get(_key_of(rec, group), [])
         row: dict[str, Any] = {}
         if coverage:
-            row["period_start"] = None if rec["__no_start"] else rec["__start"]
-            row["period_end"] = None if rec["__no_end"] else rec["__end"]
+            rows = rec["__rows"]
+            row["period_start"] = rec["__start"] if rec["__has_start"] == rows else None
+            row["period_end"] = rec["__end"] if rec["__has_end"] == rows else None
         row.update(_sex_summary(rec, unknown))
         row.update(_excluded_summary(rec, listed))
         out_rows.append(row)
@@ -771,12 +812,12 @@ def _sex_breakdown(
         columns[name] = [r[name] for r in out_rows]
     key_spec = {k: f"like:{k}" for k in keys}
     key_spec.update({k: "str" for k in extra})
-    result = _build(columns, {**key_spec, **spec}, frame)
+    result = _build(columns, {**key_spec, **spec}, like)
     if not want_excluded:
         return result, None
     ex_spec = {**key_spec, "id": "str", "reason": "str"}
     ex_columns = {name: [r[name] for r in ex_rows] for name in ex_spec}
-    return result, _build(ex_columns, ex_spec, frame)
+    return result, _build(ex_columns, ex_spec, like)
 
 
 _SHARE_BOUNDS = ("female_share_low", "female_share_high", "male_share_low", "male_share_high")
@@ -887,12 +928,15 @@ def _shape_of(df: Any) -> str:
     return GLOTIP if "sex" in columns else "trainings"
 
 
-def _validated_glotip(df: Any) -> nw.DataFrame[Any]:
+def _validated_glotip(df: Any, validate: bool = True) -> nw.DataFrame[Any]:
     """Validate the long shape against the GLOTIP schema; return it as narwhals.
 
     Both kinds are validated by the pandas schema of :mod:`unodc_metrics._glotip` (a polars
     frame through a pandas copy, so each rule has one definition; the ``row`` of a failure is
-    then the row's position); a polars frame is then summed as polars.
+    then the row's position); a polars frame is then summed as polars. With ``validate``
+    False, the frame (as :func:`unodc_metrics.read_glotip` returns it) is taken as it is.
+    The long shape is summed in memory: a lazy frame is refused (``collect()`` it first;
+    the 2025 edition has 58,769 rows).
     """
     import narwhals as nw
     import pandas as pd
@@ -903,8 +947,11 @@ def _validated_glotip(df: Any) -> nw.DataFrame[Any]:
     is_polars = kind.__module__.startswith("polars") and kind.__name__ == "DataFrame"
     if not is_polars and not isinstance(df, pd.DataFrame):
         raise TypeError(
-            f"the aggregations take a pandas or polars DataFrame, not {type(df).__name__}"
+            "the long shape of 'glotip' is summed from a pandas or polars DataFrame (collect "
+            f"a lazy frame first), not {type(df).__name__}"
         )
+    if not validate:
+        return nw.from_native(df, eager_only=True)
     view = df.to_pandas() if is_polars else df.copy(deep=True)
     checked, failures = _check(view)
     if len(failures):
@@ -1271,17 +1318,20 @@ def _glotip_excluded_summary(
 # --------------------------------------------------------------------------------------
 
 
-def _total_terms() -> dict[str, nw.Expr]:
+def _total_terms() -> dict[str, str | nw.Expr]:
+    """What each counted row adds to its group's total and bounds (see :func:`_sex_terms`)."""
     import narwhals as nw
 
-    high = nw.col("value_high")
     return {
-        "__total": nw.col("value"),
-        "__total_low": nw.col("value_low"),
-        "__total_high": high.fill_null(0),
-        "__unbounded": high.is_null().cast(nw.Int64),
+        "__total": "value",
+        "__total_low": "value_low",
+        "__total_high": "value_high",  # used only where every row summed has one
         "__inexact": (nw.col("qualifier") != "exact").cast(nw.Int64),
     }
+
+
+_TOTAL_COUNTS = {"__bounded": "value_high"}
+"""Counts of present values over the counted rows: a group is unbounded where any is missing."""
 
 
 def _total_summary(rec: Mapping[str, Any]) -> dict[str, Any]:
@@ -1322,6 +1372,106 @@ def _ratio(part: float, whole: float) -> float | None:
 # --------------------------------------------------------------------------------------
 
 
+def _group_sums(
+    frame: nw.LazyFrame[Any],
+    group: Sequence[str],
+    sums: Mapping[str, str | nw.Expr],
+    *,
+    counts: Mapping[str, str] = {},
+    mins: Mapping[str, str] = {},
+    maxs: Mapping[str, str] = {},
+    limit: int | None,
+) -> tuple[list[dict[str, Any]], dict[tuple[Any, ...], list[dict[str, Any]]]]:
+    """Sum the counted rows per group, and list the rows left out, in the frame's engine.
+
+    The rows whose ``__why`` is ``_COUNTED`` are summed; the others are counted and listed.
+    Only the sums (one row per group) and the listed rows (at most ``limit`` per group, all
+    with None) leave the engine.
+
+    Args:
+        frame: The rows, with ``__why`` and the ``group`` columns.
+        group: The grouping columns (none: one group of everything).
+        sums: Output name to a column summed as it is, or to a per-row expression.
+        counts: Output name to a column whose present values are counted.
+        mins: Output name to a column whose smallest value is taken.
+        maxs: Output name to a column whose largest value is taken.
+        limit: List at most this many rows left out per group (the lowest ids); None: all.
+
+    Returns:
+        One dict per group that has rows, counted or left out: its ``group`` values (None for
+        missing), ``__rows`` and ``__excluded`` (how many rows were counted and left out), the
+        sums and counts as ints (0 for a group with no row counted), ``__unbounded`` (rows
+        counted without ``value_high``, where ``counts`` has ``__bounded``), and the mins and
+        maxs; then, by group key (:func:`_key_of`), the rows left out as dicts with ``id`` and
+        ``reason``.
+    """
+    import narwhals as nw
+
+    computed = {name: expr for name, expr in sums.items() if not isinstance(expr, str)}
+    if computed:
+        frame = frame.with_columns(**computed)
+    read = [e if isinstance(e, str) else n for n, e in sums.items()]
+    read += [*counts.values(), *mins.values(), *maxs.values()]
+    aggs = [
+        nw.len().alias("__rows"),
+        *(nw.col(e if isinstance(e, str) else n).sum().alias(n) for n, e in sums.items()),
+        *(nw.col(c).count().alias(n) for n, c in counts.items()),
+        *(nw.col(c).min().alias(n) for n, c in mins.items()),
+        *(nw.col(c).max().alias(n) for n, c in maxs.items()),
+    ]
+    # One pass over the rows, grouped by why each row is or is not counted as well: no copy
+    # of the counted rows is made. The sums of the rows left out are not used.
+    totals = (
+        frame.select(*dict.fromkeys([*group, _WHY, *read]))
+        .group_by(*group, _WHY, drop_null_keys=False)
+        .agg(*aggs)
+    )
+    records: dict[tuple[Any, ...], dict[str, Any]] = {}
+    ints = ["__rows", *sums, *counts]
+    for rec in _collect(totals).rows(named=True):
+        key = _key_of(rec, group)
+        out = records.setdefault(key, {**dict(zip(group, key, strict=True)), "__rows": 0})
+        out.setdefault("__excluded", 0)
+        if int(rec[_WHY]) == _COUNTED:
+            # Engines sum nothing to null: no value is 0 here.
+            out.update({name: _int_or_none(rec[name]) or 0 for name in ints})
+            out.update({name: rec[name] for name in (*mins, *maxs)})
+        else:
+            out["__excluded"] += int(rec["__rows"])
+    if not group and not records:
+        records[()] = {"__rows": 0, "__excluded": 0}  # one row over everything, even of nothing
+    for out in records.values():
+        for name in (*ints, *mins, *maxs):
+            out.setdefault(name, None if name in mins or name in maxs else 0)
+        if "__bounded" in counts:
+            out["__unbounded"] = out["__rows"] - out["__bounded"]
+    left = frame.select(*dict.fromkeys([*group, "id", "part_of", _WHY]))
+    left = left.filter(nw.col(_WHY) != _COUNTED)
+    return list(records.values()), _excluded_rows(left, group, limit)
+
+
+def _collect(frame: nw.LazyFrame[Any]) -> nw.DataFrame[Any]:
+    """Run a small query in its engine and bring its result into memory.
+
+    pandas and polars keep their own kind, and Dask computes pandas; the other engines hand
+    over Arrow (PySpark's pandas conversion does not support pandas 3).
+    """
+    impl = frame.implementation
+    if impl.is_pandas() or impl.is_polars():
+        return frame.collect()
+    return frame.collect("pandas" if impl.is_dask() else "pyarrow")
+
+
+def _key_of(rec: Mapping[str, Any], group: Sequence[str]) -> tuple[Any, ...]:
+    """A group's key, equal across engines for equal values and for missing ones."""
+    return tuple(None if _missing(rec[k]) else rec[k] for k in group)
+
+
+def _order(value: Any) -> tuple[bool, Any]:
+    """Sort key of a group value: missing values last."""
+    return (True, 0) if _missing(value) else (False, value)
+
+
 def _with_group_key(
     frame: nw.DataFrame[Any], columns: Sequence[str], name: str = _KEY
 ) -> nw.DataFrame[Any]:
@@ -1360,21 +1510,33 @@ _LISTED = 20
 
 
 def _excluded_rows(
-    frame: nw.DataFrame[Any], limit: int | None = None
-) -> dict[str, list[dict[str, Any]]]:
+    left: nw.LazyFrame[Any], group: Sequence[str], limit: int | None
+) -> dict[tuple[Any, ...], list[dict[str, Any]]]:
     """The rows left out, by group key: each with its id and the reason, in words.
 
-    With ``limit``, only the first ``limit`` rows of each group (the text needs no more).
+    With ``limit``, only the ``limit`` lowest ids of each group (the text needs no more).
+    They come in the frame's order; engines with no order of rows (DuckDB, Dask, PySpark)
+    give them in the order of their ids.
     """
     import narwhals as nw
 
-    listed: dict[str, list[dict[str, Any]]] = {}
-    left_out = frame.filter(nw.col(_WHY) != _COUNTED).select(_KEY, "id", "part_of", _WHY)
-    if limit is not None:
-        left_out = left_out.filter(nw.col("id").cum_count().over(_KEY) <= limit)
-    for rec in left_out.rows(named=True):
+    rows = left
+    impl = left.implementation
+    if limit is not None and not impl.is_dask():  # Dask has no ordered windows
+        rank = nw.col("id").cum_count()
+        rank = rank.over(*group, order_by="id") if group else rank.over(order_by="id")
+        rows = rows.filter(rank <= limit)
+    got = _collect(rows)
+    if limit is not None and impl.is_dask():
+        got = got.sort("id")
+        rank = nw.col("id").cum_count()
+        got = got.filter((rank.over(*group) if group else rank) <= limit)
+    if not (impl.is_pandas() or impl.is_polars()):
+        got = got.sort("id")
+    listed: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for rec in got.rows(named=True):
         reason = _REASONS[int(rec[_WHY])].format(part_of=rec["part_of"])
-        listed.setdefault(rec[_KEY], []).append({"id": rec["id"], "reason": reason})
+        listed.setdefault(_key_of(rec, group), []).append({"id": rec["id"], "reason": reason})
     return listed
 
 
@@ -1390,7 +1552,9 @@ def _excluded_summary(rec: Mapping[str, Any], listed: list[dict[str, Any]]) -> d
     }
 
 
-def _by_columns(by: str | Sequence[str] | None, frame: nw.DataFrame[Any]) -> list[str]:
+def _by_columns(
+    by: str | Sequence[str] | None, frame: nw.DataFrame[Any] | nw.LazyFrame[Any]
+) -> list[str]:
     if by is None:
         return []
     names = [by] if isinstance(by, str) else list(by)
@@ -1419,13 +1583,20 @@ _SEX_USED = ("flags", *_SEX_COLUMNS, "female_low", "female_high", "sex_split_der
 
 
 def _needed(
-    frame: nw.DataFrame[Any], keys: Sequence[str], extra: Sequence[str]
-) -> nw.DataFrame[Any]:
+    frame: nw.LazyFrame[Any], keys: Sequence[str], extra: Sequence[str]
+) -> nw.LazyFrame[Any]:
     """Only the columns a function reads: every step then works on fewer columns."""
-    return frame.select(list(dict.fromkeys([*keys, *_USED, *extra])))
+    names = list(dict.fromkeys([*keys, *_USED, *extra]))
+    missing = [name for name in names if name not in frame.columns]
+    if missing:
+        # Only reached with validate=False: validation reports missing columns itself.
+        raise ValueError(
+            f"the frame lacks the columns {', '.join(missing)}, which this function reads"
+        )
+    return frame.select(names)
 
 
-def _require_additive(frame: nw.DataFrame[Any], table: str) -> None:
+def _require_additive(frame: nw.LazyFrame[Any], table: str) -> None:
     """Refuse to sum a measure that the measures registry marks as not additive."""
     from unodc_metrics._tables import _validated
 
@@ -1433,8 +1604,8 @@ def _require_additive(frame: nw.DataFrame[Any], table: str) -> None:
     registry = registry[registry["table"] == table]
     additive = dict(zip(registry["measure"], registry["additive"], strict=True))
     descriptions = dict(zip(registry["measure"], registry["description"], strict=True))
-    present = sorted(str(m) for m in frame.get_column("measure").unique().to_list())
-    for measure in present:
+    found = _collect(frame.select("measure").unique()).get_column("measure").to_list()
+    for measure in sorted(str(m) for m in found if not _missing(m)):
         if not bool(additive.get(measure, False)):
             raise ValueError(
                 f"measure {measure!r} of table {table!r} is not additive "
@@ -1462,10 +1633,33 @@ _PANDAS_DTYPES = {"int": "Int64", "float": "Float64", "bool": "boolean"}
 
 
 def _build(
-    columns: Mapping[str, list[Any]], spec: Mapping[str, str], like: nw.DataFrame[Any]
+    columns: Mapping[str, list[Any]],
+    spec: Mapping[str, str],
+    like: nw.DataFrame[Any] | nw.LazyFrame[Any],
 ) -> Any:
-    """A new native frame of ``like``'s kind; ``like:col`` takes the dtype of ``like[col]``."""
+    """A new native frame of ``like``'s kind; ``like:col`` takes the dtype of ``like[col]``.
+
+    For a lazy ``like`` the (small) result is built in memory with pyarrow, then handed to
+    ``like``'s engine: a polars LazyFrame, a DuckDB relation, a Dask or a PySpark DataFrame.
+    """
     import narwhals as nw
+
+    if isinstance(like, nw.LazyFrame):
+        lazy_schema = like.collect_schema()
+        types = {"int": nw.Int64(), "float": nw.Float64(), "str": nw.String()}
+        types["bool"] = nw.Boolean()
+        built = nw.from_dict(
+            {name: [None if _missing(v) else v for v in columns[name]] for name in spec},
+            schema={
+                name: lazy_schema[kind.removeprefix("like:")]
+                if kind.startswith("like:")
+                else types[kind]
+                for name, kind in spec.items()
+            },
+            backend="pyarrow",
+        )
+        session = getattr(like.to_native(), "sparkSession", None)
+        return built.lazy(backend=like.implementation, session=session).to_native()
 
     if like.implementation.is_pandas():
         import pandas as pd
@@ -1496,6 +1690,43 @@ def _build(
 # --------------------------------------------------------------------------------------
 # Validation: pandas through unodc_metrics.validate, polars through pandera's polars backend
 # --------------------------------------------------------------------------------------
+
+
+_ENGINES = "a polars LazyFrame, a DuckDB relation, a Dask DataFrame or a PySpark DataFrame"
+
+
+def _input(
+    df: Any, table: str, validate: bool
+) -> tuple[nw.LazyFrame[Any], nw.DataFrame[Any] | nw.LazyFrame[Any]]:
+    """The rows to sum, as a narwhals LazyFrame, and the frame whose kind the result takes.
+
+    A pandas or polars DataFrame is validated as :func:`unodc_metrics.validate` does; a
+    lazy frame is validated in its engine (:func:`unodc_metrics._engines.validate_lazy`).
+    Either way the work then runs lazily: on polars as one optimised query, on the engines
+    in the engine.
+    """
+    import narwhals as nw
+
+    try:
+        frame = nw.from_native(df)
+    except TypeError:
+        frame = None
+    eager = isinstance(frame, nw.DataFrame) and (
+        frame.implementation.is_pandas() or frame.implementation.is_polars()
+    )
+    if eager:
+        checked = _validated_frame(df, table) if validate else frame
+        return checked.lazy(), checked
+    if not isinstance(frame, nw.LazyFrame):
+        raise TypeError(
+            f"the aggregations take a pandas or polars DataFrame, or {_ENGINES}; "
+            f"not {type(df).__name__}"
+        )
+    if validate:
+        from unodc_metrics._engines import validate_lazy
+
+        validate_lazy(frame, table)
+    return frame, frame
 
 
 def _validated_frame(df: Any, table: str) -> nw.DataFrame[Any]:
