@@ -1598,13 +1598,18 @@ def _needed(
 
 def _require_additive(frame: nw.LazyFrame[Any], table: str) -> None:
     """Refuse to sum a measure that the measures registry marks as not additive."""
+    import narwhals as nw
+
     from unodc_metrics._tables import _validated
 
     registry = _validated("measures")
     registry = registry[registry["table"] == table]
     additive = dict(zip(registry["measure"], registry["additive"], strict=True))
     descriptions = dict(zip(registry["measure"], registry["description"], strict=True))
-    found = _collect(frame.select("measure").unique()).get_column("measure").to_list()
+    # A group_by, not unique(): DuckDB runs narwhals' unique() with a window over every row
+    # (4 GB at 50M rows, against 0.1 GB for the group_by).
+    measures = frame.group_by("measure", drop_null_keys=False).agg(nw.len())
+    found = _collect(measures).get_column("measure").to_list()
     for measure in sorted(str(m) for m in found if not _missing(m)):
         if not bool(additive.get(measure, False)):
             raise ValueError(
