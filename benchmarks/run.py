@@ -640,13 +640,21 @@ def _prepare(case: str, side: str, data: str) -> tuple[Callable[[], Any], Callab
             lambda: um.gender_breakdown(df, by="initiative", validate=False),
             lambda: um.gender_breakdown(small, by="initiative", validate=False),
         )
-    if case == "gender_breakdown_polars_validated":
+    if case in ("gender_breakdown_polars", "gender_breakdown_polars_validated"):
         table = _read_table(data)
         frame = pl.from_arrow(table)
         assert isinstance(frame, pl.DataFrame)
         pdf = frame.with_columns(pl.col("period_start", "period_end").dt.cast_time_unit("us"))
         del frame
         psmall = generate.trainings_polars(2000)
+        if case == "gender_breakdown_polars":
+            del table
+            if side == "baseline":
+                return lambda: baseline_gender_polars(pdf), lambda: baseline_gender_polars(psmall)
+            return (
+                lambda: um.gender_breakdown(pdf, by="initiative", validate=False),
+                lambda: um.gender_breakdown(psmall, by="initiative", validate=False),
+            )
         if side == "baseline":
             # The hand-written checks are written for pandas: the conversion is part of them.
             return (
@@ -659,18 +667,6 @@ def _prepare(case: str, side: str, data: str) -> tuple[Callable[[], Any], Callab
         return (
             lambda: um.gender_breakdown(pdf, by="initiative"),
             lambda: um.gender_breakdown(psmall, by="initiative"),
-        )
-    if case == "gender_breakdown_polars":
-        frame = pl.from_arrow(_read_table(data))
-        assert isinstance(frame, pl.DataFrame)
-        pdf = frame.with_columns(pl.col("period_start", "period_end").dt.cast_time_unit("us"))
-        del frame
-        psmall = generate.trainings_polars(2000)
-        if side == "baseline":
-            return lambda: baseline_gender_polars(pdf), lambda: baseline_gender_polars(psmall)
-        return (
-            lambda: um.gender_breakdown(pdf, by="initiative", validate=False),
-            lambda: um.gender_breakdown(psmall, by="initiative", validate=False),
         )
     if case == "read_glotip_csv":
         tiny = Path(data).with_name("tiny.csv")
