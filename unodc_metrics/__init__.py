@@ -5,6 +5,10 @@ Convention, eleventh session) describes UNODC's activities from October 2020 to 
 Each of its figures is a row of a curated table here, with the paragraph and the verbatim
 phrase that state it.
 
+This module is the package's facade: it names the public API and imports each part on first
+use, so that ``import unodc_metrics`` stays cheap. Nothing inside the package imports it;
+``docs/architecture.md`` maps the layers behind it.
+
 Examples:
     >>> import unodc_metrics as um
     >>> "trainings" in set(um.tables()["name"])
@@ -15,59 +19,69 @@ Examples:
 
 from __future__ import annotations
 
-import warnings
-from importlib.metadata import PackageNotFoundError, version
-from typing import TYPE_CHECKING
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from unodc_metrics import export as export
-from unodc_metrics._aggregate import (
-    UNKNOWN_CHOICES,
-    UnknownSex,
-    gender_breakdown,
-    totals_by_year,
-    trainees_per_initiative,
-)
-from unodc_metrics._errors import ValidationError
-from unodc_metrics._figures import check_figures, figures, inconsistencies
-from unodc_metrics._glotip import read_glotip
-from unodc_metrics._parties import (
+from unodc_metrics._base.errors import ValidationError
+from unodc_metrics._base.source import REPORT, REPORTING_PERIOD, SOURCE_EDITION, Citation
+from unodc_metrics._catalogue import (
+    FIGURE_TABLES,
     REFERENCE_COMPLETE_UNTIL,
     REFERENCE_LIMITS,
-    PartyCount,
-    count_parties,
-    count_signatories,
-    joined_between,
-)
-from unodc_metrics._source import REPORT, REPORTING_PERIOD, Citation
-from unodc_metrics._tables import (
-    FIGURE_TABLES,
     TABLES,
     TableMetadata,
-    load,
     metadata,
-    tables,
-    validate,
 )
-from unodc_metrics.export import validate_file
 
 if TYPE_CHECKING:
+    from unodc_metrics import export as export
     from unodc_metrics import schemas as schemas
+    from unodc_metrics import testing as testing
+    from unodc_metrics._aggregations import (
+        UNKNOWN_CHOICES,
+        UnknownSex,
+        gender_breakdown,
+        totals_by_year,
+        trainees_per_initiative,
+    )
+    from unodc_metrics._base.version import __version__
+    from unodc_metrics._figures import check_figures, figures, inconsistencies
+    from unodc_metrics._readers import read_glotip
+    from unodc_metrics._tables import (
+        PartyCount,
+        count_parties,
+        count_signatories,
+        joined_between,
+        load,
+        tables,
+        validate,
+    )
+    from unodc_metrics.export import validate_file
 
-# Two warnings about other packages, raised when this one uses them, that say nothing about
-# its results. With pyspark installed (the "spark" extra), pandera tries to import
-# pyspark.pandas, which fails under pandas 3 and warns at every try; nothing here uses
-# pyspark.pandas. narwhals announces that its Dask support will move to a package,
-# narwhals-dask, that is not yet released. Every other warning is left alone.
-warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas", FutureWarning)
-warnings.filterwarnings("ignore", "Dask support is moving out of Narwhals", FutureWarning)
+_LAZY: dict[str, str] = {
+    "__version__": "unodc_metrics._base.version",
+    "UNKNOWN_CHOICES": "unodc_metrics._aggregations",
+    "UnknownSex": "unodc_metrics._aggregations",
+    "gender_breakdown": "unodc_metrics._aggregations",
+    "totals_by_year": "unodc_metrics._aggregations",
+    "trainees_per_initiative": "unodc_metrics._aggregations",
+    "check_figures": "unodc_metrics._figures",
+    "figures": "unodc_metrics._figures",
+    "inconsistencies": "unodc_metrics._figures",
+    "read_glotip": "unodc_metrics._readers",
+    "PartyCount": "unodc_metrics._tables",
+    "count_parties": "unodc_metrics._tables",
+    "count_signatories": "unodc_metrics._tables",
+    "joined_between": "unodc_metrics._tables",
+    "load": "unodc_metrics._tables",
+    "tables": "unodc_metrics._tables",
+    "validate": "unodc_metrics._tables",
+    "validate_file": "unodc_metrics.export",
+}
+"""Each lazily imported name, and the module that defines it."""
 
-try:
-    __version__ = version("unodc-metrics")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
-    __version__ = "0+unknown"
-
-SOURCE_EDITION = REPORT.date.isoformat()
-"""The edition of the source the data is built from: the date of the report."""
+_SUBMODULES = ("export", "schemas", "testing")
+"""The public submodules that the facade names; each is imported on first use."""
 
 __all__ = [
     "FIGURE_TABLES",
@@ -97,6 +111,7 @@ __all__ = [
     "read_glotip",
     "schemas",
     "tables",
+    "testing",
     "totals_by_year",
     "trainees_per_initiative",
     "validate",
@@ -104,10 +119,17 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    # Only the schemas submodule is lazy: it imports pandera, which is slow to import.
-    if name == "schemas":
-        import importlib
+def __getattr__(name: str) -> Any:
+    # Only the names listed above: any other name is an AttributeError, as usual.
+    if name in _SUBMODULES:
+        value: Any = importlib.import_module(f"{__name__}.{name}")
+    elif name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
 
-        return importlib.import_module("unodc_metrics.schemas")
-    raise AttributeError(f"module 'unodc_metrics' has no attribute {name!r}")
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,7 +1,7 @@
 """Counts of the parties to the Trafficking in Persons Protocol (UNTC chapter XVIII-12-a).
 
 The functions here are pure: they take the ``parties`` table as a :class:`pandas.DataFrame`
-(the shape written by ``datasets/build_parties.py``) and never read files. The date columns
+(the shape written by ``datasets/build/build_parties.py``) and never read files. The date columns
 (``signature_date``, ``action_date_earliest``, ``action_date_latest``) may be given either
 parsed (``datetime64``) or as ISO ``YYYY-MM-DD`` strings, with empty strings or missing
 values where there is no date.
@@ -18,7 +18,8 @@ deposited on 2008-09-26 and is among the 124. So for a date ``as_of``:
 * otherwise it does not count.
 
 The table is complete only up to :data:`REFERENCE_COMPLETE_UNTIL`; see
-:data:`REFERENCE_LIMITS` for everything a figure built from it must carry.
+:data:`REFERENCE_LIMITS` for everything a figure built from it must carry (both are in the
+catalogue: :mod:`unodc_metrics._catalogue`).
 """
 
 from __future__ import annotations
@@ -27,38 +28,17 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from unodc_metrics._catalogue import REFERENCE_COMPLETE_UNTIL
+
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
-    "REFERENCE_COMPLETE_UNTIL",
-    "REFERENCE_LIMITS",
     "PartyCount",
     "count_parties",
     "count_signatories",
     "joined_between",
 ]
-
-REFERENCE_COMPLETE_UNTIL: datetime.date = datetime.date(2023, 2, 20)
-"""Last date up to which the reference table is known to list every party."""
-
-REFERENCE_LIMITS: tuple[str, ...] = (
-    "The table is complete only up to 2023-02-20 (Bhutan's accession); counts for later "
-    "dates are lower bounds.",
-    "The UN Treaty Collection counted 182 parties on 2024-04-20; this table has 181, so one "
-    "party that joined between 2023-02-20 and 2024-04-20 is missing.",
-    "EUU, the code given to the European Union, is a World Bank code, not an ISO 3166-1 "
-    "alpha-3 code.",
-    "Names are as the UN wrote them in January 2018 (e.g. Swaziland, Turkey, The former "
-    "Yugoslav Republic of Macedonia), not the current UN names.",
-    "The 8 rows for parties that joined after January 2018 were not read from a UN Treaty "
-    "Collection page: 4 dates are derived (entry into force minus 30 days), 1 is from the "
-    "press and 1 from UNODC.",
-    "2 of those 8 have unknown dates (Palau: April 2019 to March 2020; Pakistan: November "
-    "2022) and are counted through these windows.",
-)
-"""The reference's limits, as short sentences to carry with any figure built from it."""
-
 
 @dataclass(frozen=True)
 class PartyCount:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from unodc_metrics._base.values import is_missing
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -23,8 +25,10 @@ class ValidationError(ValueError):
             (the index label of the offending row; missing when the failure concerns the
             whole column, or when a lazy engine, which has no row positions, found it),
             ``id`` (the row's ``id`` value where the frame has one),
-            ``value`` (the offending value, as text), ``check`` (a short name of the rule)
-            and ``message`` (the rule in plain words).
+            ``value`` (the offending value, as text), ``check`` (the check's name as
+            pandera writes it, or the rule's message), ``rule`` (the stable id of the rule,
+            such as ``bounds_follow_qualifier`` or ``greater_than_or_equal_to``) and
+            ``message`` (the rule in plain words).
     """
 
     def __init__(self, table: str, failures: pd.DataFrame) -> None:
@@ -36,18 +40,13 @@ class ValidationError(ValueError):
         n = len(self.failures)
         lines = [f"table {self.table!r}: {n} problem{'s' if n != 1 else ''} found"]
         for rec in self.failures.head(_SHOWN).itertuples(index=False):
-            if _missing(rec.row):
+            if is_missing(rec.row):
                 # Engines with no row positions (DuckDB, Dask, PySpark) name the row by id.
-                where = "whole column" if _missing(rec.id) else f"the row with id {rec.id}"
+                where = "whole column" if is_missing(rec.id) else f"the row with id {rec.id}"
             else:
-                where = f"row {rec.row}" + ("" if _missing(rec.id) else f" (id {rec.id})")
+                where = f"row {rec.row}" + ("" if is_missing(rec.id) else f" (id {rec.id})")
             lines.append(f"  - {where}, column {rec.column!r}, value {rec.value}: {rec.message}")
         if n > _SHOWN:
             lines.append(f"  ... and {n - _SHOWN} more; see the .failures DataFrame")
         return "\n".join(lines)
 
-
-def _missing(value: Any) -> bool:
-    import pandas as pd
-
-    return value is None or bool(pd.isna(value))

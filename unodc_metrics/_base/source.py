@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-__all__ = ["REPORT", "REPORTING_PERIOD", "Citation"]
+__all__ = ["REPORT", "REPORTING_PERIOD", "SOURCE_EDITION", "Citation"]
 
 
 @dataclass(frozen=True)
@@ -74,3 +74,6 @@ REPORTING_PERIOD: tuple[dt.date, dt.date] = (dt.date(2020, 10, 1), dt.date(2022,
 """The period the report covers: since the tenth session, "in October 2020" (paragraph 1),
 to the report's date. The report gives only the month of the tenth session, so the period
 opens on 1 October 2020."""
+
+SOURCE_EDITION = REPORT.date.isoformat()
+"""The edition of the source the data is built from: the date of the report."""

@@ -1,0 +1,100 @@
+"""The one shape of a validation failure, and the frame that lists them.
+
+Every path that checks data (the schemas on pandas and polars, the lazy engines, the file
+reader, the GLOTIP reader) describes each problem as a :class:`Failure` and hands the list to
+:func:`failure_frame`, which alone knows the columns of
+:attr:`unodc_metrics.ValidationError.failures` and their order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from numbers import Real
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from unodc_metrics._base.values import is_missing
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["FAILURE_COLUMNS", "LISTED", "Failure", "failure_frame"]
+
+FAILURE_COLUMNS = ("table", "column", "row", "id", "value", "check", "rule", "message")
+"""The columns of a failure frame, in order (``line`` follows where a file was read)."""
+
+LISTED = 20
+"""The most rows that a lazy engine fetches and lists per failing rule."""
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One problem found in a frame or a file.
+
+    Attributes:
+        table: The table whose contract was applied.
+        column: The column, or the comma-joined columns a rule reads; None for the file.
+        row: The row: its index label (pandas), its position (polars), or the file's line
+            (GLOTIP); None for a whole column or file, and on engines with no row positions.
+        id: The row's ``id`` value, where the frame has one.
+        value: The offending value, as text (``<missing>``, ``<not checked>``).
+        check: The check's name as pandera writes it, or the rule's message.
+        rule: The stable id of the rule: what code branches on, never the message.
+        message: The rule in plain words.
+        across: Whether the rule reads several columns of the row (listed after the
+            row's single-column failures).
+        line: The line of the file the row starts on, where a file was read.
+    """
+
+    table: str
+    column: str | None
+    row: Any
+    id: Any
+    value: str
+    check: str
+    rule: str
+    message: str
+    across: bool = False
+    line: int | None = None
+
+
+def _order(failure: Failure) -> tuple[int, int, float, str, bool, str]:
+    """Problems of the whole file first, then row by row (by position, else by id), single
+    columns before rules across columns; problems of whole columns last."""
+    has_row = not is_missing(failure.row)
+    has_id = not is_missing(failure.id)
+    if not has_row and not has_id:
+        scope = 0 if failure.column is None else 2
+        return (scope, 0, 0.0, "", failure.across, "")
+    numeric = has_row and isinstance(failure.row, Real) and not isinstance(failure.row, bool)
+    position = float(failure.row) if numeric else 0.0
+    key = "" if numeric or not has_id else str(failure.id)
+    return (1, 0 if numeric else 1, position, key, failure.across, str(failure.column or ""))
+
+
+def failure_frame(failures: Iterable[Failure], *, with_line: bool = False) -> pd.DataFrame:
+    """The failures as the frame of :attr:`unodc_metrics.ValidationError.failures`, in order.
+
+    Args:
+        failures: The failures, in the order they were found.
+        with_line: Add the column ``line``, for failures found in a file; ``row`` and
+            ``line`` are then nullable integers and the text columns are strings.
+
+    Returns:
+        One row per failure, with the columns of :data:`FAILURE_COLUMNS`.
+    """
+    import pandas as pd
+
+    ordered = sorted(failures, key=_order)
+    columns = [*FAILURE_COLUMNS, *(("line",) if with_line else ())]
+    data: dict[str, Any] = {name: [getattr(f, name) for f in ordered] for name in columns}
+    frame = pd.DataFrame({name: pd.Series(values, dtype=object) for name, values in data.items()})
+    frame = frame.reindex(columns=columns)
+    for name in ("row", "id"):
+        frame[name] = frame[name].where(~frame[name].map(is_missing), pd.NA)
+    if with_line:
+        frame["row"] = frame["row"].astype("Int64")
+        frame["line"] = frame["line"].map(lambda v: pd.NA if is_missing(v) else v).astype("Int64")
+        for name in ("table", "column", "id", "value", "check", "rule", "message"):
+            frame[name] = frame[name].astype("string")
+    return frame
