@@ -18,7 +18,7 @@ import pytest
 
 import unodc_metrics as um
 from unodc_metrics import export
-from unodc_metrics._tables import _schema
+from unodc_metrics.schemas import schema_for
 
 GLOTIP_FILE = (
     Path(__file__).resolve().parents[2]
@@ -55,7 +55,7 @@ DUCKDB_TYPES = {
 def kinds(name: str) -> dict[str, str]:
     """Each column's kind, from the table's pandera schema."""
     out = {}
-    for col, spec in _schema(name).to_schema().columns.items():
+    for col, spec in schema_for(name).to_schema().columns.items():
         dtype = str(spec.dtype)
         if dtype.startswith("datetime"):
             out[col] = "date"
@@ -155,7 +155,7 @@ def test_parquet_keeps_descriptions_units_and_table_metadata(parquet_dir: Path) 
     assert record["sha256"] == meta.sha256
     assert record["source"]["text"] == um.REPORT.text()
     assert record["version"] == um.__version__
-    columns = _schema("trainings").to_schema().columns
+    columns = schema_for("trainings").to_schema().columns
     for field in schema:
         assert field.metadata[b"description"].decode() == columns[field.name].description
         assert record["columns"][field.name]["description"] == columns[field.name].description
@@ -225,6 +225,41 @@ def test_json_export_is_records_in_schema_order_with_iso_dates(tmp_path: Path, n
     for col in dates:
         frame[col] = pd.to_datetime(frame[col], format="%Y-%m-%d")
     pd.testing.assert_frame_equal(um.validate(frame, table=name), um.load(name))
+
+
+def test_table_csv_is_the_text_that_to_csv_writes(tmp_path: Path) -> None:
+    for name in ("trainings", "parties"):
+        out = export.to_csv(name, tmp_path / f"{name}.csv")
+        assert export.table_csv(name) == out.read_bytes().decode("utf-8")
+    with pytest.raises(LookupError, match="no_such"):
+        export.table_csv("no_such")
+
+
+def test_cell_text_writes_the_shipped_files_conventions() -> None:
+    cells = [None, True, False, 24.0, 0.5, -3.0, 7, dt.date(2022, 7, 22), "a, b", ""]
+    assert [export.cell_text(v) for v in cells] == [
+        "",
+        "true",
+        "false",
+        "24",
+        "0.5",
+        "-3",
+        "7",
+        "2022-07-22",
+        "a, b",
+        "",
+    ]
+
+
+def test_csv_text_quotes_only_where_needed_and_ends_lines_with_newline() -> None:
+    text = export.csv_text(
+        ("id", "note", "flag", "when"),
+        [("A-1", 'said "x, y"', False, None), ("A-2", "line\nbreak", True, dt.date(2021, 1, 1))],
+    )
+    assert text == (
+        'id,note,flag,when\nA-1,"said ""x, y""",false,\nA-2,"line\nbreak",true,2021-01-01\n'
+    )
+    assert export.csv_text(["a"], []) == "a\n"
 
 
 def test_json_uses_null_for_missing_values(tmp_path: Path) -> None:
@@ -456,11 +491,22 @@ def test_dataunodc_years_and_qualifiers(long: pd.DataFrame) -> None:
     assert "paragraph 65" in row("CTY-65a")["Source"]
 
 
-def test_every_country_of_the_figure_tables_has_its_dataunodc_place() -> None:
+def test_every_country_of_the_figure_tables_has_its_dataunodc_place(long: pd.DataFrame) -> None:
     countries: set[str] = set()
     for name in um.FIGURE_TABLES:
         countries |= set(um.load(name)["country"].dropna())
-    assert countries <= set(export._M49)
+    places = long[long["Iso3_code"] != ""]
+    assert set(places["Iso3_code"]) == countries
+    # Each has dataUNODC's name, region and sub-region: none is left empty.
+    for col in ("Country", "Region", "Subregion"):
+        assert (places[col] != "").all(), col
+        assert places.groupby("Iso3_code")[col].nunique().eq(1).all(), col
+    first = places.drop_duplicates("Iso3_code").set_index("Iso3_code")
+    assert tuple(first.loc["BGD", ["Country", "Region", "Subregion"]]) == (
+        "Bangladesh",
+        "Asia",
+        "Southern Asia",
+    )
 
 
 def test_dataunodc_rejects_tables_without_figures() -> None:
@@ -481,12 +527,17 @@ def glotip() -> pd.DataFrame:
     return pd.read_excel(GLOTIP_FILE, skiprows=2, dtype=str, engine=engine)
 
 
-def test_dataunodc_places_match_dataunodcs_own_file(glotip: pd.DataFrame) -> None:
-    places = glotip[["Iso3_code", "Country", "Region", "Subregion"]].drop_duplicates()
-    for iso3, expected in export._M49.items():
-        found = places[places["Iso3_code"] == iso3]
-        assert len(found) == 1, iso3
-        assert tuple(found.iloc[0, 1:]) == expected, iso3
+def test_dataunodc_places_match_dataunodcs_own_file(
+    glotip: pd.DataFrame, long: pd.DataFrame
+) -> None:
+    columns = ["Iso3_code", "Country", "Region", "Subregion"]
+    places = glotip[columns].drop_duplicates()
+    ours = long.loc[long["Iso3_code"] != "", columns].drop_duplicates()
+    assert len(ours) == ours["Iso3_code"].nunique() > 0
+    for place in ours.itertuples(index=False):
+        found = places[places["Iso3_code"] == place.Iso3_code]
+        assert len(found) == 1, place.Iso3_code
+        assert tuple(found.iloc[0]) == tuple(place), place.Iso3_code
 
 
 def test_dataunodc_columns_and_labels_match_dataunodcs_own_file(
@@ -530,9 +581,20 @@ def test_each_unreadable_cell_is_reported_with_its_line(arrests_csv: Path) -> No
     text = text.replace("ARR-69a,69,", "ARR-69a,sixty-nine,")
     text = text.replace("2020-11-19,2020-11-30", "2020-11-19,2020-11-31")
     found = failures(write(arrests_csv, text), "arrests")
-    assert found[["line", "row", "id", "column", "value", "check"]].values.tolist() == [
-        [3, 1, "ARR-69a", "paragraph", "sixty-nine", "read_integer"],
-        [5, 3, "ARR-76b", "period_end", "2020-11-31", "read_date"],
+    assert found[["line", "row", "id", "column", "value", "check", "rule"]].values.tolist() == [
+        [3, 1, "ARR-69a", "paragraph", "sixty-nine", "read_integer", "read_integer"],
+        [5, 3, "ARR-76b", "period_end", "2020-11-31", "read_date", "read_date"],
+    ]
+    assert list(found.columns) == [
+        "table",
+        "column",
+        "row",
+        "id",
+        "value",
+        "check",
+        "rule",
+        "message",
+        "line",
     ]
 
 
@@ -541,7 +603,7 @@ def test_a_ragged_row_is_reported_and_the_others_still_checked(arrests_csv: Path
     lines.insert(2, "ARR-xx,1,too few\n")
     lines[3] = lines[3].replace(",6,exact,6,6,", ",-6,exact,6,6,")
     found = failures(write(arrests_csv, "".join(lines)), "arrests")
-    assert found.loc[0, "check"] == "field_count"
+    assert found["check"].iloc[0] == found["rule"].iloc[0] == "field_count"
     assert (found.loc[0, "line"], found.loc[0, "row"]) == (3, 1)
     assert "has 3 cells" in str(found.loc[0, "message"])
     value = found[found["column"] == "value"]
@@ -550,6 +612,12 @@ def test_a_ragged_row_is_reported_and_the_others_still_checked(arrests_csv: Path
         [2],
         ["-6"],
     )
+    assert value["rule"].tolist() == ["greater_than_or_equal_to"]
+    # The negative value also breaks the rule of the bounds, reported after it on its row.
+    assert found.loc[found["row"] == 2, "rule"].tolist() == [
+        "greater_than_or_equal_to",
+        "bounds_follow_qualifier",
+    ]
 
 
 def test_a_missing_column_does_not_report_the_rules_it_stops(arrests_csv: Path) -> None:
@@ -558,17 +626,61 @@ def test_a_missing_column_does_not_report_the_rules_it_stops(arrests_csv: Path) 
     buffer = StringIO()
     csv.writer(buffer, lineterminator="\n").writerows([r[:i] + r[i + 1 :] for r in rows])
     found = failures(write(arrests_csv, buffer.getvalue()), "arrests")
-    assert found[["column", "check"]].values.tolist() == [["qualifier", "column_in_dataframe"]]
+    assert found[["column", "check", "rule"]].values.tolist() == [
+        ["qualifier", "column_in_dataframe", "column_in_dataframe"]
+    ]
 
 
 def test_files_that_are_not_csv_or_parquet_are_reported(tmp_path: Path) -> None:
     latin = tmp_path / "latin.csv"
     latin.write_bytes("id\nCaf\u00e9\n".encode("latin-1"))
-    assert failures(latin, "arrests")["check"].tolist() == ["file_encoding"]
+    assert failures(latin, "arrests")[["check", "rule"]].values.tolist() == [
+        ["file_encoding", "file_encoding"]
+    ]
     empty = write(tmp_path / "empty.csv", "")
-    assert failures(empty, "arrests")["check"].tolist() == ["file_empty"]
+    assert failures(empty, "arrests")[["check", "rule"]].values.tolist() == [
+        ["file_empty", "file_empty"]
+    ]
     fake = write(tmp_path / "fake.parquet", "id\nx\n")
-    assert failures(fake, "arrests")["check"].tolist() == ["file_format"]
+    found = failures(fake, "arrests")
+    assert found[["check", "rule"]].values.tolist() == [["file_format", "file_format"]]
+    assert found[["column", "row", "line"]].isna().all().all()
+
+
+def test_an_unclosed_quote_is_reported_with_its_line(arrests_csv: Path) -> None:
+    lines = arrests_csv.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[3] = lines[3].replace(",exact,", ',"exact,', 1)
+    found = failures(write(arrests_csv, "".join(lines)), "arrests")
+    assert found.loc[0, "rule"] == "csv_syntax"
+    assert found.loc[0, "line"] == 4  # the line with the quote that does not close
+    assert found["row"].isna().iloc[0]
+    assert str(found.loc[0, "message"]).startswith("is not well-formed CSV")
+
+
+def test_a_repeated_or_unknown_column_is_reported_once(arrests_csv: Path) -> None:
+    rows = list(csv.reader(StringIO(arrests_csv.read_text(encoding="utf-8"), newline="")))
+    i = rows[0].index("value")
+    buffer = StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([*rows[0], "value", "extra"])
+    writer.writerows([*r, r[i], "x"] for r in rows[1:])
+    found = failures(write(arrests_csv, buffer.getvalue()), "arrests")
+    assert found[["column", "row", "rule"]].values.tolist() == [
+        ["value", pd.NA, "column_duplicated"],
+        ["extra", pd.NA, "column_in_schema"],
+    ]
+
+
+def test_a_rule_that_reads_an_unreadable_cell_is_not_reported_again(arrests_csv: Path) -> None:
+    rows = list(csv.reader(StringIO(arrests_csv.read_text(encoding="utf-8"), newline="")))
+    # Read as missing, "lots" would break the bounds that the qualifier sets.
+    rows[1][rows[0].index("value_low")] = "lots"
+    buffer = StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    found = failures(write(arrests_csv, buffer.getvalue()), "arrests")
+    assert found[["row", "column", "value", "rule"]].values.tolist() == [
+        [0, "value_low", "lots", "read_integer"]
+    ]
 
 
 def test_booleans_must_be_true_or_false(tmp_path: Path) -> None:
@@ -577,9 +689,9 @@ def test_booleans_must_be_true_or_false(tmp_path: Path) -> None:
     lines[1] = lines[1].replace(",false\n", ",no\n")
     lines[2] = lines[2].replace(",false\n", ",\n")
     found = failures(write(path, "".join(lines)), "trainings")
-    assert found[["row", "column", "value", "message"]].values.tolist() == [
-        [0, "sex_split_derived", "no", "must be true or false"],
-        [1, "sex_split_derived", "<missing>", "must not be missing"],
+    assert found[["row", "column", "value", "message", "rule"]].values.tolist() == [
+        [0, "sex_split_derived", "no", "must be true or false", "read_boolean"],
+        [1, "sex_split_derived", "<missing>", "must not be missing", "not_nullable"],
     ]
 
 
@@ -594,8 +706,23 @@ def test_parquet_with_wrong_types_is_reported_per_cell(tmp_path: Path) -> None:
     path = tmp_path / "arrests.parquet"
     pq.write_table(table, path)
     found = failures(path, "arrests")
-    assert found[["row", "line", "column", "value", "check"]].values.tolist() == [
-        [2, pd.NA, "value", "five", "read_integer"]
+    assert found[["row", "line", "column", "value", "check", "rule"]].values.tolist() == [
+        [2, pd.NA, "value", "five", "read_integer", "read_integer"]
+    ]
+
+
+def test_parquet_timestamps_with_a_time_of_day_are_not_dates(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    table = export.to_arrow("arrests")
+    starts = [dt.datetime(d.year, d.month, d.day) for d in table.column("period_start").to_pylist()]
+    starts[1] = starts[1].replace(hour=5)
+    i = table.schema.get_field_index("period_start")
+    path = tmp_path / "arrests.parquet"
+    pq.write_table(table.set_column(i, "period_start", pa.array(starts)), path)
+    found = failures(path, "arrests")
+    assert found[["row", "column", "value", "rule"]].values.tolist() == [
+        [1, "period_start", "2021-01-01 05:00:00", "read_date"]
     ]
 
 

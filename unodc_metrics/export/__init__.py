@@ -1,0 +1,107 @@
+"""Write the curated tables to files, and read such files back for validation.
+
+Five formats, each keeping the table's metadata where the format has room for it:
+
+- ``parquet``: one file per table. Dates are Arrow ``date32``, counts ``int64`` (nullable
+  where the schema allows missing values), shares ``float64``, flags ``bool``, text
+  ``string``. Each field carries its description and unit in its Arrow field metadata, and
+  the schema metadata holds the table's whole metadata record, as JSON, under the key
+  :data:`PARQUET_METADATA_KEY`.
+- ``csv``: one file per table, in the schema's column order, UTF-8, ``,`` between cells,
+  ``\\n`` between lines; dates ``YYYY-MM-DD``; ``true``/``false``; a missing value is an
+  empty cell. These are the conventions of the shipped files; :func:`csv_text`,
+  :func:`cell_text` and :func:`table_csv` write text in them.
+- ``json``: one file per table, an array of records (one object per row, keys in the
+  schema's column order); dates ``YYYY-MM-DD``; a missing value is ``null``.
+- ``datapackage``: a Frictionless data package: ``datapackage.json`` and one CSV per table,
+  with a Table Schema per resource (types, descriptions, units, constraints, primary keys
+  and the foreign keys that stay inside the package).
+- ``dataunodc``: ``dataunodc.csv``, the figure tables in the 13-column long format of
+  dataUNODC's downloads (see :func:`to_dataunodc`), whose columns are
+  :data:`DATAUNODC_COLUMNS`.
+
+:func:`validate_file` reads a CSV or Parquet file in the shape of a table, checks every cell
+and every rule of the table's schema, and never writes to the file.
+
+The modules behind this package: ``_columns`` (each column's type, description and unit,
+from the schema and the metadata), ``_text`` (CSV text), ``_writers`` (CSV, JSON, Arrow,
+Parquet), ``_package`` (the data package), ``_dataunodc`` (the long format), ``_cells``
+(reading a file's cells back), ``_validate`` (:func:`validate_file`) and ``_formats``
+(:func:`export`).
+
+Examples:
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from unodc_metrics import export
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     written = export.export(tmp, "parquet", ["arrests"])
+    ...     [p.name for p in written], len(export.validate_file(written[0], "arrests"))
+    (['arrests.parquet'], 4)
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from unodc_metrics.export._cells import FILE_FORMATS, file_format
+from unodc_metrics.export._columns import metadata_record
+from unodc_metrics.export._dataunodc import dataunodc_columns, to_dataunodc, write_dataunodc
+from unodc_metrics.export._formats import FORMATS, export
+from unodc_metrics.export._package import (
+    PRIMARY_KEYS,
+    datapackage,
+    table_schema,
+    write_datapackage,
+)
+from unodc_metrics.export._text import cell_text, csv_text
+from unodc_metrics.export._validate import validate_file
+from unodc_metrics.export._writers import (
+    PARQUET_METADATA_KEY,
+    table_csv,
+    to_arrow,
+    to_csv,
+    to_json,
+    to_parquet,
+    to_records,
+)
+
+__all__ = [
+    "DATAUNODC_COLUMNS",
+    "FILE_FORMATS",
+    "FORMATS",
+    "PARQUET_METADATA_KEY",
+    "PRIMARY_KEYS",
+    "cell_text",
+    "csv_text",
+    "datapackage",
+    "export",
+    "file_format",
+    "metadata_record",
+    "table_csv",
+    "table_schema",
+    "to_arrow",
+    "to_csv",
+    "to_dataunodc",
+    "to_json",
+    "to_parquet",
+    "to_records",
+    "validate_file",
+    "write_datapackage",
+    "write_dataunodc",
+]
+
+if TYPE_CHECKING:
+    DATAUNODC_COLUMNS: tuple[str, ...]
+    """The columns of dataUNODC's GLOTIP downloads, in their order."""
+
+
+def __getattr__(name: str) -> Any:
+    # DATAUNODC_COLUMNS are the GLOTIP reader's, which is imported on first use: importing
+    # it loads pandas and pandera, and importing this package does not.
+    if name == "DATAUNODC_COLUMNS":
+        return dataunodc_columns()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
