@@ -24,9 +24,18 @@ from matplotlib.text import Annotation
 
 import unodc_metrics as um
 from unodc_metrics import plot
-from unodc_metrics.plot import COLOURS, gender_chart, totals_chart
+from unodc_metrics.plot import COLOURS, SEX_CATEGORIES, gender_chart, totals_chart
 
 Image = npt.NDArray[np.float32]
+
+SEGMENTS = ("female", "male", "other", "unknown", "unreconciled")
+LEGEND_LABELS = [
+    "female",
+    "male",
+    "other",
+    "unknown sex (not stated)",
+    "unreconciled (parts short of the total)",
+]
 
 
 def render(fig: Figure, dpi: int = 80) -> Image:
@@ -109,6 +118,18 @@ def rescues_per_year() -> Figure:
 # --- the module is cheap to import -------------------------------------------------------------
 
 
+def test_the_public_names() -> None:
+    assert sorted(plot.__all__) == ["COLOURS", "SEX_CATEGORIES", "gender_chart", "totals_chart"]
+    assert SEX_CATEGORIES == SEGMENTS
+    assert COLOURS == {
+        "female": "#CC79A7",
+        "male": "#0072B2",
+        "other": "#E69F00",
+        "unknown": "#B8B8B8",
+        "unreconciled": "#D55E00",
+    }
+
+
 def test_importing_the_module_imports_no_matplotlib() -> None:
     code = (
         "import sys, unodc_metrics, unodc_metrics.plot\n"
@@ -119,14 +140,17 @@ def test_importing_the_module_imports_no_matplotlib() -> None:
 
 
 def test_the_charts_never_touch_pyplot() -> None:
+    # Any warning while drawing is an error; loading the tables is not under test here.
     code = (
-        "import sys, unodc_metrics as um\n"
+        "import sys, warnings, unodc_metrics as um\n"
         "from unodc_metrics.plot import gender_chart, totals_chart\n"
-        "gender_chart(um.load('trainings'))\n"
-        "totals_chart(um.load('rescues'), table='rescues')\n"
+        "trainings, rescues = um.load('trainings'), um.load('rescues')\n"
+        "warnings.simplefilter('error')\n"
+        "gender_chart(trainings)\n"
+        "totals_chart(rescues, table='rescues')\n"
         "assert 'matplotlib.pyplot' not in sys.modules\n"
     )
-    subprocess.run([sys.executable, "-W", "error", "-c", code], check=True)
+    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_without_matplotlib_the_error_says_how_to_install_it(
@@ -154,7 +178,7 @@ def test_gender_chart_renders_a_figure_that_is_not_blank(by_initiative: Figure) 
 
 def test_gender_chart_names_unknown_and_unreconciled_in_its_legend(by_initiative: Figure) -> None:
     labels = legend_texts(by_initiative)
-    assert labels[:5] == [plot._LEGEND_LABELS[c] for c in plot.SEX_CATEGORIES]
+    assert labels[:5] == LEGEND_LABELS
     assert any(label.startswith("unknown sex") for label in labels)
     assert any(label.startswith("unreconciled") for label in labels)
     assert "possible share of women (bounds)" in labels
@@ -170,10 +194,10 @@ def test_gender_chart_has_one_bar_per_initiative_and_basis(by_initiative: Figure
     ]
     # Five segments per bar; each bar's segments add up to the whole bar.
     containers = [c for c in ax.containers if isinstance(c, BarContainer)]
-    assert len(containers) == len(plot.SEX_CATEGORIES)
+    assert len(containers) == len(SEGMENTS)
     widths = np.array([[p.get_width() for p in c.patches] for c in containers])
     assert widths.sum(axis=0) == pytest.approx([1, 1, 1, 1])
-    gptip = dict(zip(plot.SEX_CATEGORIES, widths[:, 2], strict=True))
+    gptip = dict(zip(SEGMENTS, widths[:, 2], strict=True))
     assert gptip["female"] == pytest.approx(1138 / 2776)
     assert gptip["unknown"] == pytest.approx(919 / 2776)
     assert gptip["unreconciled"] == pytest.approx(4 / 2776)
@@ -267,6 +291,25 @@ def test_gender_chart_writes_out_censored_counts(trainings: pd.DataFrame) -> Non
     assert len(brackets(fig)) == 3  # the bounds of the share of women are still known
 
 
+def test_gender_chart_says_where_the_share_of_women_is_certain(trainings: pd.DataFrame) -> None:
+    frame = um.gender_breakdown(trainings, by="initiative", unknown="bounds")
+    frame = frame[frame["initiative"] == "GLO.ACT"].reset_index(drop=True)
+    frame["female_share_high"] = frame["female_share_low"]
+    fig = gender_chart(frame)
+    assert brackets(fig) == []
+    assert legend_texts(fig) == [*LEGEND_LABELS, "no bracket: the share of women is certain"]
+
+
+def test_gender_chart_draws_no_bar_for_a_group_of_nobody(trainings: pd.DataFrame) -> None:
+    frame = um.gender_breakdown(trainings, by="initiative")
+    frame.loc[0, [*SEGMENTS, "total"]] = 0
+    fig = gender_chart(frame)
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert texts[0] == "nothing summed"
+    assert "1,138" in texts  # the other groups are labelled as before
+    assert [p.get_visible() for p in fig.axes[0].patches][::3] == [False] * 5
+
+
 def test_gender_chart_refuses_what_it_cannot_draw(trainings: pd.DataFrame) -> None:
     with pytest.raises(ValueError, match="trainings table"):
         gender_chart(um.load("rescues"))
@@ -274,6 +317,16 @@ def test_gender_chart_refuses_what_it_cannot_draw(trainings: pd.DataFrame) -> No
         gender_chart(um.gender_breakdown(trainings), by="initiative")
     with pytest.raises(ValueError, match=r"got the columns: \(none\)"):
         gender_chart([[1, 2]])  # type: ignore[arg-type]
+
+
+@pytest.mark.filterwarnings("ignore::polars.exceptions.PerformanceWarning")  # its .columns
+def test_the_charts_refuse_lazy_frames(trainings: pd.DataFrame) -> None:
+    lazy = pl.from_pandas(um.gender_breakdown(trainings)).lazy()
+    with pytest.raises(ValueError, match="expected a pandas or a polars DataFrame; got LazyFrame"):
+        gender_chart(lazy)  # type: ignore[arg-type]
+    lazy = pl.from_pandas(um.totals_by_year(trainings, table="trainings")).lazy()
+    with pytest.raises(ValueError, match="expected a pandas or a polars DataFrame; got LazyFrame"):
+        totals_chart(lazy)  # type: ignore[arg-type]
 
 
 def test_calls_share_no_state(trainings: pd.DataFrame) -> None:
@@ -345,6 +398,26 @@ def test_totals_chart_draws_bounded_ranges(trainings: pd.DataFrame) -> None:
     assert len(errorbars) == 1
     assert "possible range (bounds)" in legend_texts(fig)
     assert "2,838\n(2,800 to 2,900)" in [t.get_text() for t in fig.axes[0].texts]
+
+
+def test_totals_chart_names_a_single_status_in_its_title() -> None:
+    rescues = um.load("rescues")
+    fig = totals_chart(rescues[rescues["status"] == "rescued"], table="rescues")
+    assert fig.get_suptitle() == "Rescued victims, per year"
+    assert legend_texts(fig) == ["victims"]
+    assert totals_chart(um.load("arrests"), table="arrests", title="T").get_suptitle() == "T"
+
+
+def test_totals_chart_marks_totals_it_cannot_draw() -> None:
+    frame = um.totals_by_year(um.load("rescues"), table="rescues")
+    frame["total"] = frame["total"].astype("Float64")
+    frame.loc[0, "total"] = pd.NA
+    fig = totals_chart(frame)
+    assert [t.get_text() for t in fig.axes[0].texts] == ["none\nsummed", "124", "85"]
+    frame["years"] = None
+    fig = totals_chart(frame)
+    assert [t.get_text() for t in fig.axes[0].texts] == ["no figure lies within a year"]
+    assert fig.axes[0].get_legend() is None
 
 
 def test_totals_chart_takes_polars(rescues_per_year: Figure) -> None:
