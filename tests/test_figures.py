@@ -1,10 +1,17 @@
 """Tests of the report's figures: one test per figure, the rules that find inconsistencies,
-and the generated page ``docs/figures.md``."""
+and the generated page ``docs/figures.md``.
+
+Everything goes through the public API (``figures``, ``check_figures(tables=...)``,
+``inconsistencies(tables=...)``, ``unodc_metrics.testing``) and the figures layer's documented
+constants: a case is provoked by passing modified copies of the tables. The page is written
+by ``tools/figures_page.py``, outside the package; its tests skip where ``tools/`` is absent.
+"""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -17,20 +24,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import unodc_metrics as um
-from unodc_metrics import _figures, check_figures, figures, inconsistencies
-from unodc_metrics._figures import (
-    FIGURE_COLUMNS,
-    INCONSISTENCY_KINDS,
-    NOT_DERIVABLE,
-    STATUSES,
-    render_figures_page,
-)
+from unodc_metrics import check_figures, figures, inconsistencies
+from unodc_metrics._figures import FIGURE_COLUMNS, INCONSISTENCY_KINDS, NOT_DERIVABLE, STATUSES
 from unodc_metrics.schemas import FLAGS, QUALIFIERS
 from unodc_metrics.testing import assert_reproduces
 
 REPO = Path(__file__).resolve().parents[1]
 PAGE = REPO / "docs" / "figures.md"
-REGENERATE = "python -m unodc_metrics._figures > docs/figures.md"
+TOOL = REPO / "tools" / "figures_page.py"
+REGENERATE = "python tools/figures_page.py > docs/figures.md"
 
 FIGURE_IDS: list[str] = figures()["figure_id"].tolist()
 
@@ -254,29 +256,70 @@ def test_a_party_count_that_differs_from_the_reference_is_inconsistent() -> None
     )
 
 
-def test_a_figure_whose_row_is_gone_from_the_frame_looked_up_is_not_derivable() -> None:
+def test_a_figure_whose_row_repeats_cannot_be_looked_up() -> None:
     # The figures come from the frames given; a lookup that finds no single row says so.
-    checks = _figures._checks(_figures._Context(None))
-    lookup = next(c for c in checks if c.method == "lookup")
-    assert lookup.status == "reproduced"
-    outcome = _figures._lookup(
-        _figures._Context({lookup.figure.table: um.load(lookup.figure.table).iloc[0:0]}),
-        lookup.figure,
-    )
-    assert not outcome.derivable
+    meetings = um.load("meetings")
+    twice = pd.concat([meetings, meetings[meetings["id"] == "MTG-70a"]], ignore_index=True)
+    tables = _tables(meetings=twice)
+    checks = check_figures(tables)
+    mine = checks[checks["figure_id"] == "MTG-70a"]
+    assert mine["status"].tolist() == ["not_derivable", "not_derivable"]
+    assert mine["method"].tolist() == ["lookup", "lookup"]
+    assert not mine["recorded"].any()
+    assert mine["computed"].isna().all()
+    detail = "no single row 'MTG-70a' in meetings; not recorded in NOT_DERIVABLE"
+    assert mine["detail"].tolist() == [detail, detail]
+    with pytest.raises(AssertionError, match=r"is not_derivable \(NOT recorded in the data\)"):
+        assert_reproduces("MTG-70a", allow_recorded=True, tables=tables)
 
 
-def test_a_figure_listed_as_not_derivable_is_recorded_so(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(NOT_DERIVABLE, "OTH-33a", "a test reason")
-    check = check_figures().set_index("figure_id").loc["OTH-33a"]
-    assert (check["status"], check["recorded"], check["detail"]) == (
+@pytest.mark.parametrize(
+    ("table", "row_id", "changed", "figure_id", "method", "why"),
+    [
+        (
+            "protocol_status",
+            "PST-02a",
+            "period_end",
+            "PST-02a",
+            "count_parties",
+            "no date to count on",
+        ),
+        (
+            "protocol_status",
+            "PST-02b",
+            "period_start",
+            "PST-02b",
+            "joined_between",
+            "the period is open",
+        ),
+        (
+            "trainings",
+            "TRN-68a",
+            "value_high",
+            "TRN-68a.female_percent",
+            "percent_of_count",
+            "the total is not an exact count, so the share cannot be recomputed",
+        ),
+    ],
+)
+def test_a_figure_the_tables_cannot_give_is_not_derivable_and_not_recorded(
+    table: str, row_id: str, changed: str, figure_id: str, method: str, why: str
+) -> None:
+    frame = um.load(table)
+    frame.loc[frame["id"] == row_id, changed] = None
+    tables = _tables(**{table: frame})
+    checks = check_figures(tables).set_index("figure_id")
+    check = checks.loc[figure_id]
+    assert (check["status"], check["method"], bool(check["recorded"])) == (
         "not_derivable",
-        True,
-        "a test reason",
+        method,
+        False,
     )
-    assert_reproduces("OTH-33a", allow_recorded=True)
-    with pytest.raises(AssertionError, match="is not_derivable"):
-        assert_reproduces("OTH-33a")
+    assert check["detail"] == f"{why}; not recorded in NOT_DERIVABLE"
+    assert pd.isna(check["computed"])
+    assert (checks.drop(index=figure_id)["status"] != "not_derivable").all()
+    with pytest.raises(AssertionError, match="list the figure with a reason in NOT_DERIVABLE"):
+        assert_reproduces(figure_id, allow_recorded=True, tables=tables)
 
 
 # --------------------------------------------------------------------------------------------
@@ -339,27 +382,68 @@ def test_figure_ids_of_inconsistencies_are_figures() -> None:
         assert set(str(listed).split(",")) <= ids
 
 
+NAMED_DATES_ROW = ("arrests", "ARR-69a")  # its own period_text, "Also in 2021", names no day
+
+
 @pytest.mark.parametrize(
     ("text", "dates"),
     [
+        # Each case lists every day the text names; the rule reports those that do not exist.
         ("between 19 and 31 November 2020", [(19, 11, 2020), (31, 11, 2020)]),
-        ("on 1 and 2 September 2021", [(1, 9, 2021), (2, 9, 2021)]),
-        ("from 9 to 11 November 2021", [(9, 11, 2021), (11, 11, 2021)]),
-        ("on 30 September and 1 October 2021", [(30, 9, 2021), (1, 10, 2021)]),
-        ("launched it on 30 October 2020, following the training", [(30, 10, 2020)]),
-        ("17\u201321 October 2022", [(17, 10, 2022), (21, 10, 2022)]),
-        ("from 30 December 2020 to 2 January 2021", [(30, 12, 2020), (2, 1, 2021)]),
+        ("on 1 and 31 September 2021", [(1, 9, 2021), (31, 9, 2021)]),
+        ("from 9 to 31 November 2021", [(9, 11, 2021), (31, 11, 2021)]),
+        ("on 31 September and 1 October 2021", [(31, 9, 2021), (1, 10, 2021)]),
+        ("on 30 September and 31 October 2021", [(30, 9, 2021), (31, 10, 2021)]),
+        ("launched it on 31 April 2020, following the training", [(31, 4, 2020)]),
+        ("17\u201331 June 2022", [(17, 6, 2022), (31, 6, 2022)]),
+        ("from 30 December 2020 to 30 February 2021", [(30, 12, 2020), (30, 2, 2021)]),
+        ("from 31 February 2020 to 2 January 2021", [(31, 2, 2020), (2, 1, 2021)]),
         ("November 31, 2020", [(31, 11, 2020)]),
-        ("on the 3rd and 4th May 2021", [(3, 5, 2021), (4, 5, 2021)]),
+        ("on the 3rd and 31st April 2021", [(3, 4, 2021), (31, 4, 2021)]),
+        ("29 February 2020 and 29 February 2021", [(29, 2, 2020), (29, 2, 2021)]),
+        ("on 0 and 32 May 2021", [(0, 5, 2021), (32, 5, 2021)]),
+        ("on 1 and 2 September 2021", [(1, 9, 2021), (2, 9, 2021)]),
         ("in the first half of 2020", []),
         ("Between 2021 and 2022", []),
         ("In June 2021", []),
         ("as at July 2022", []),
-        ("62 participants from 15 countries in 2021", []),
+        ("62 participants from 31 countries in 2021", []),
+        ("31 of them in November 2020", []),
     ],
 )
-def test_named_dates(text: str, dates: list[tuple[int, int, int]]) -> None:
-    assert [(d.day, d.month, d.year) for d in _figures._named_dates(text)] == dates
+def test_the_days_named_in_words_that_do_not_exist_are_found(
+    text: str, dates: list[tuple[int, int, int]]
+) -> None:
+    table, row_id = NAMED_DATES_ROW
+    frame = um.load(table)
+    frame.loc[frame["id"] == row_id, "period_text"] = text
+    found = inconsistencies(_tables(**{table: frame}))
+    mine = found[(found["id"] == row_id) & (found["kind"] == "nonexistent_date")]
+    pattern = re.compile(
+        rf"{row_id}: {re.escape(repr(text))} names (.+), which does not exist: (.+)"
+    )
+    named = []
+    for detail in mine["detail"]:
+        match = pattern.fullmatch(str(detail))
+        assert match is not None, detail
+        named.append(match.groups())
+    expected = [
+        (f"{day} {MONTHS[month - 1]} {year}", why)
+        for day, month, year in dates
+        if (why := _why_not(day, month, year)) is not None
+    ]
+    assert named == expected
+    assert set(mine["figure_ids"]) <= {row_id}
+
+
+def _why_not(day: int, month: int, year: int) -> str | None:
+    """Why a day does not exist, as the rule says it; None when it exists."""
+    days = calendar.monthrange(year, month)[1]
+    if 1 <= day <= days:
+        return None
+    if 1 <= day <= 31:
+        return f"{MONTHS[month - 1]} {year} has {days} days"
+    return "no month has that day"
 
 
 # --------------------------------------------------------------------------------------------
@@ -579,33 +663,47 @@ def test_a_repeated_item_counts_once() -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def test_the_figures_page_is_current() -> None:
-    if not PAGE.parent.is_dir():
-        pytest.skip("not run from a source checkout")
-    assert PAGE.is_file(), f"docs/figures.md is missing; generate it with: {REGENERATE}"
-    current = PAGE.read_text(encoding="utf-8")
-    assert current == render_figures_page(), (
-        f"docs/figures.md is out of date; regenerate it with: {REGENERATE}"
-    )
-
-
-def test_the_page_lists_every_figure_and_inconsistency() -> None:
-    page = render_figures_page()
-    for figure_id in FIGURE_IDS:
-        assert f"| {figure_id} |" in page
-    for found in inconsistencies().itertuples(index=False):
-        assert f"| {found.paragraph} | {found.kind} | {found.id} |" in page
-
-
-def test_the_page_is_written_by_the_module() -> None:
-    out = subprocess.run(
-        [sys.executable, "-m", "unodc_metrics._figures"],
+@pytest.fixture(scope="module")
+def rendered_page() -> str:
+    """The page as ``python tools/figures_page.py`` writes it."""
+    if not TOOL.is_file():
+        pytest.skip("tools/figures_page.py is absent: not run from a source checkout")
+    return subprocess.run(
+        [sys.executable, str(TOOL)],
         check=True,
         capture_output=True,
         text=True,
         encoding="utf-8",
     ).stdout
-    assert out == render_figures_page()
+
+
+def test_the_figures_page_is_current(rendered_page: str) -> None:
+    if not PAGE.parent.is_dir():
+        pytest.skip("not run from a source checkout: docs/ is absent")
+    assert PAGE.is_file(), f"docs/figures.md is missing; generate it with: {REGENERATE}"
+    current = PAGE.read_text(encoding="utf-8")
+    assert current == rendered_page, (
+        f"docs/figures.md is out of date; regenerate it with: {REGENERATE}"
+    )
+
+
+def test_the_page_says_how_to_regenerate_it(rendered_page: str) -> None:
+    assert rendered_page.splitlines()[2] == f"<!-- Generated from code: {REGENERATE} -->"
+
+
+def test_the_page_lists_every_figure_and_inconsistency(rendered_page: str) -> None:
+    for figure_id in FIGURE_IDS:
+        assert f"| {figure_id} |" in rendered_page
+    found = inconsistencies()
+    for row in found.itertuples(index=False):
+        assert f"| {row.paragraph} | {row.kind} | {row.id} |" in rendered_page
+    counts = check_figures()["status"].value_counts()
+    summary = (
+        f"{len(FIGURE_IDS)} figures: {counts.get('reproduced', 0)} reproduced, "
+        f"{counts.get('inconsistent', 0)} inconsistent, "
+        f"{counts.get('not_derivable', 0)} not derivable. {len(found)} inconsistencies found."
+    )
+    assert summary in rendered_page
 
 
 def test_importing_the_modules_stays_cheap() -> None:

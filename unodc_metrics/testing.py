@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from unodc_metrics._figures import NoSuchFigure, check_one
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -65,11 +67,9 @@ def assert_reproduces(
         ...
         AssertionError: no figure 'TRN-99z' among unodc_metrics.figures()
     """
-    from unodc_metrics._figures import _check_one, _NoSuchFigure
-
     try:
-        check = _check_one(figure_id, tables)
-    except _NoSuchFigure as error:
+        check = check_one(figure_id, tables)
+    except NoSuchFigure as error:
         raise AssertionError(str(error)) from None
     status = check["status"]
     if status == "reproduced":

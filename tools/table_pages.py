@@ -5,12 +5,13 @@ size and checksum, and a data dictionary with every column's dtype, unit, descri
 rules. ``docs/tables/index.md`` lists the tables. The pages are never edited by hand;
 regenerate them from the repository's root with::
 
-    python -m unodc_metrics._docs
+    python tools/table_pages.py
 
 ``tests/test_site.py`` checks that the committed pages equal what this module renders.
 
 ``mkdocs.yml`` also loads this file as a hook: :func:`on_page_content` renders the
-docstrings' reStructuredText roles as code.
+docstrings' reStructuredText roles as code. This file is build tooling: it reads the
+package's public API only, and does not ship in the wheel.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ import re
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from unodc_metrics._source import Citation
-from unodc_metrics._tables import TABLES, _schema, _validated, metadata
+import unodc_metrics as um
+from unodc_metrics.schemas import FigureTable, rules_of, schema_for
 
 if TYPE_CHECKING:
     import pandera.pandas as pa
@@ -32,8 +33,11 @@ __all__ = ["main", "on_page_content", "pages", "render_table_page", "render_tabl
 DEFAULT_DIR = Path("docs") / "tables"
 """Where :func:`main` writes the pages, relative to the repository's root."""
 
+REGENERATE = "python tools/table_pages.py"
+"""The command that regenerates the pages, as their header says."""
+
 _HEADER = (
-    "<!-- Generated from the schemas and metadata: python -m unodc_metrics._docs -->\n"
+    f"<!-- Generated from the schemas and metadata: {REGENERATE} -->\n"
     "<!-- Do not edit by hand; tests/test_site.py checks that this page is current. -->\n"
 )
 
@@ -106,20 +110,30 @@ def _check_text(check: Any) -> str:
     return str(check.error or name)
 
 
-def _rules(model: type[pa.DataFrameModel]) -> list[tuple[str, tuple[str, ...]]]:
-    """The table's cross-column rules, as (message, columns).
+class _Rule(NamedTuple):
+    """A rule across columns as the page shows it: its stable id, message and columns."""
+
+    id: str
+    message: str
+    columns: tuple[str, ...]
+
+
+def _rules(model: type[pa.DataFrameModel]) -> list[_Rule]:
+    """The table's rules across columns, then one per combination of columns that is unique.
 
     The rules that every figure table shares come first, in ``FigureTable``'s order, then
-    the table's own, in the schema's order.
+    the table's own, in the schema's order. The id is the one a failure's ``rule`` column
+    carries.
     """
-    from unodc_metrics.schemas import RULE_COLUMNS, FigureTable
-
-    messages = [str(check.error) for check in model.to_schema().checks]
-    shared: list[str] = []
-    if issubclass(model, FigureTable):
-        shared = [str(check.error) for check in FigureTable.to_schema().checks]
-    ordered = [m for m in shared if m in messages] + [m for m in messages if m not in shared]
-    return [(message, RULE_COLUMNS.get(message, ())) for message in ordered]
+    own = rules_of(model)
+    shared = rules_of(FigureTable) if issubclass(model, FigureTable) else ()
+    ordered = [r for r in shared if r in own] + [r for r in own if r not in shared]
+    out = [_Rule(r.id, r.message, tuple(r.columns)) for r in ordered]
+    for columns in _unique_sets(model.to_schema()):
+        cols = ", ".join(_code(c) for c in columns)
+        message = f"each combination of {cols} must be unique"
+        out.append(_Rule("multiple_fields_uniqueness", message, columns))
+    return out
 
 
 def _unique_sets(schema: Any) -> list[tuple[str, ...]]:
@@ -133,8 +147,8 @@ def _unique_sets(schema: Any) -> list[tuple[str, ...]]:
     return [tuple(u) for u in unique]
 
 
-def _source_text(source: Citation | str) -> str:
-    return source.text() if isinstance(source, Citation) else source
+def _source_text(source: um.Citation | str) -> str:
+    return source.text() if isinstance(source, um.Citation) else source
 
 
 def _table_rows(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
@@ -143,42 +157,16 @@ def _table_rows(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[st
     return lines
 
 
-def render_table_page(name: str) -> str:
-    """Render the Markdown page of one table, from its schema and its metadata.
-
-    Args:
-        name: A table name, one of ``TABLES``.
-
-    Returns:
-        The page's text, ending with a newline. The same inputs give the same text.
-
-    Raises:
-        LookupError: If there is no such table.
-
-    Examples:
-        >>> from unodc_metrics._docs import render_table_page
-        >>> page = render_table_page("arrests")
-        >>> page.splitlines()[0]
-        '# Suspects arrested (`arrests`)'
-        >>> "| `value` | Int64 | no | persons |" in page
-        True
-    """
-    meta = metadata(name)
-    model = _schema(name)
-    schema = model.to_schema()
-    frame = _validated(name)
-    rules = _rules(model)
-    for columns in _unique_sets(schema):
-        cols = ", ".join(_code(c) for c in columns)
-        rules.append((f"each combination of {cols} must be unique", columns))
-
+def _about(name: str, meta: um.TableMetadata, model: type[pa.DataFrameModel]) -> list[str]:
+    """The page's title, description, facts, example, source and limits."""
+    shape = um.load(name).shape
     lines = [f"# {meta.title} (`{name}`)", "", _HEADER, meta.description, ""]
     doc = _prose(model.__doc__)
     if doc:
         lines += [doc, ""]
     lines += [
         f"- **Kind:** {_KINDS.get(meta.kind, meta.kind)}",
-        f"- **Size:** {len(frame)} rows, {frame.shape[1]} columns",
+        f"- **Size:** {shape[0]} rows, {shape[1]} columns",
         f"- **Schema:** `unodc_metrics.schemas.{model.__name__}`",
         f"- **File:** `{meta.file}`, in the package's data folder (`datasets/` in the repository)",
         f"- **SHA-256:** `{meta.sha256}`",
@@ -188,7 +176,7 @@ def render_table_page(name: str) -> str:
         ">>> import unodc_metrics as um",
         f'>>> df = um.load("{name}")',
         ">>> df.shape",
-        f"{frame.shape!r}",
+        f"{shape!r}",
         "",
         "```",
         "",
@@ -208,12 +196,15 @@ def render_table_page(name: str) -> str:
         ]
         lines += [f"- {limit}" for limit in meta.limits]
         lines.append("")
+    return lines
 
+
+def _dictionary(meta: um.TableMetadata, schema: Any, rules: list[_Rule]) -> list[str]:
+    """The data dictionary: one line per column, with its checks and the rules that read it."""
     by_column: dict[str, list[int]] = {}
-    for number, (_, columns) in enumerate(rules, start=1):
-        for column in columns:
+    for number, rule in enumerate(rules, start=1):
+        for column in rule.columns:
             by_column.setdefault(column, []).append(number)
-
     rows = []
     for column, spec in schema.columns.items():
         checks = [_check_text(c) for c in spec.checks]
@@ -233,7 +224,7 @@ def render_table_page(name: str) -> str:
                 "; ".join(checks),
             ]
         )
-    lines += ["## Data dictionary", ""]
+    lines = ["## Data dictionary", ""]
     strictness = []
     if schema.strict:
         strictness.append("no other column is allowed")
@@ -243,19 +234,52 @@ def render_table_page(name: str) -> str:
         lines += ["The schema is strict: " + " and ".join(strictness) + ".", ""]
     lines += _table_rows(["Column", "Dtype", "Nullable", "Unit", "Description", "Rules"], rows)
     lines.append("")
+    return lines
 
-    if rules:
-        lines += [
-            "## Rules across columns",
-            "",
-            '`unodc_metrics.validate(df, table="' + name + '")` checks each of these, and '
-            "reports a failure against the columns it reads.",
-            "",
-        ]
-        for number, (message, columns) in enumerate(rules, start=1):
-            cols = ", ".join(_code(c) for c in columns)
-            lines.append(f"{number}. {message} ({cols}).")
-        lines.append("")
+
+def _rule_lines(name: str, rules: list[_Rule]) -> list[str]:
+    """The numbered rules across columns, each with its id, message and columns."""
+    if not rules:
+        return []
+    lines = [
+        "## Rules across columns",
+        "",
+        '`unodc_metrics.validate(df, table="' + name + '")` checks each of these, and '
+        "reports a failure against the columns it reads, with the rule's id in its `rule` "
+        "column.",
+        "",
+    ]
+    for number, rule in enumerate(rules, start=1):
+        cols = ", ".join(_code(c) for c in rule.columns)
+        lines.append(f"{number}. {_code(rule.id)}: {rule.message} ({cols}).")
+    lines.append("")
+    return lines
+
+
+def render_table_page(name: str) -> str:
+    """Render the Markdown page of one table, from its schema and its metadata.
+
+    Args:
+        name: A table name, one of ``unodc_metrics.TABLES``.
+
+    Returns:
+        The page's text, ending with a newline. The same inputs give the same text.
+
+    Raises:
+        LookupError: If there is no such table.
+
+    Examples:
+        >>> page = render_table_page("arrests")
+        >>> page.splitlines()[0]
+        '# Suspects arrested (`arrests`)'
+        >>> "| `value` | Int64 | no | persons |" in page
+        True
+    """
+    meta = um.metadata(name)
+    model = schema_for(name)
+    schema = model.to_schema()
+    rules = _rules(model)
+    lines = _about(name, meta, model) + _dictionary(meta, schema, rules) + _rule_lines(name, rules)
     return "\n".join(lines)
 
 
@@ -266,7 +290,6 @@ def render_tables_index() -> str:
         The page's text, ending with a newline.
 
     Examples:
-        >>> from unodc_metrics._docs import render_tables_index
         >>> "[`parties`](parties.md)" in render_tables_index()
         True
     """
@@ -280,16 +303,9 @@ def render_tables_index() -> str:
         "",
     ]
     rows = []
-    for name in TABLES:
-        meta = metadata(name)
-        rows.append(
-            [
-                f"[`{name}`]({name}.md)",
-                meta.kind,
-                str(len(_validated(name))),
-                meta.title,
-            ]
-        )
+    for name in um.TABLES:
+        meta = um.metadata(name)
+        rows.append([f"[`{name}`]({name}.md)", meta.kind, str(len(um.load(name))), meta.title])
     lines += _table_rows(["Table", "Kind", "Rows", "Title"], rows)
     lines.append("")
     return "\n".join(lines)
@@ -299,10 +315,10 @@ def pages() -> dict[str, str]:
     """Every generated page, by file name inside ``docs/tables/``.
 
     Returns:
-        ``index.md`` and one ``<name>.md`` per table, in the order of ``TABLES``.
+        ``index.md`` and one ``<name>.md`` per table, in the order of ``unodc_metrics.TABLES``.
     """
     out = {"index.md": render_tables_index()}
-    for name in TABLES:
+    for name in um.TABLES:
         out[f"{name}.md"] = render_table_page(name)
     return out
 
