@@ -1,4 +1,4 @@
-"""Tests of the derived ``datasets/parties.csv`` and of :mod:`unodc_metrics._parties`."""
+"""Tests of the derived ``datasets/parties.csv`` and of the counts of parties."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from unodc_metrics._parties import (
+from unodc_metrics import (
     REFERENCE_COMPLETE_UNTIL,
     REFERENCE_LIMITS,
     PartyCount,

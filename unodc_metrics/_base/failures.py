@@ -65,7 +65,7 @@ def _order(failure: Failure) -> tuple[int, int, float, str, bool, str]:
     has_id = not is_missing(failure.id)
     if not has_row and not has_id:
         scope = 0 if failure.column is None else 2
-        return (scope, 0, 0.0, "", failure.across, "")
+        return (scope, 0, 0.0, "", failure.across, str(failure.column or ""))
     numeric = has_row and isinstance(failure.row, Real) and not isinstance(failure.row, bool)
     position = float(failure.row) if numeric else 0.0
     key = "" if numeric or not has_id else str(failure.id)
@@ -87,14 +87,15 @@ def failure_frame(failures: Iterable[Failure], *, with_line: bool = False) -> pd
 
     ordered = sorted(failures, key=_order)
     columns = [*FAILURE_COLUMNS, *(("line",) if with_line else ())]
-    data: dict[str, Any] = {name: [getattr(f, name) for f in ordered] for name in columns}
-    frame = pd.DataFrame({name: pd.Series(values, dtype=object) for name, values in data.items()})
-    frame = frame.reindex(columns=columns)
-    for name in ("row", "id"):
-        frame[name] = frame[name].where(~frame[name].map(is_missing), pd.NA)
+    data = {name: [getattr(f, name) for f in ordered] for name in columns}
+    data["id"] = [pd.NA if is_missing(v) else v for v in data["id"]]
+    frame = pd.DataFrame(data, columns=columns)
+    # A row is a label of any kind (an index label, a position, a line): missing is NA.
+    rows = [pd.NA if is_missing(v) else v for v in data["row"]]
+    frame["row"] = pd.Series(rows, index=frame.index, dtype=object)
     if with_line:
         frame["row"] = frame["row"].astype("Int64")
-        frame["line"] = frame["line"].map(lambda v: pd.NA if is_missing(v) else v).astype("Int64")
+        frame["line"] = pd.array([pd.NA if is_missing(v) else v for v in data["line"]], dtype="Int64")
         for name in ("table", "column", "id", "value", "check", "rule", "message"):
             frame[name] = frame[name].astype("string")
     return frame

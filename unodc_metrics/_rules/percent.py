@@ -55,7 +55,9 @@ def _with_rounding(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     parts grows with every repeat, and PySpark builds each node through the JVM.
     """
     pct, total = nw.col("female_percent"), nw.col("value")
-    whole = ~total.is_null() & ~pct.is_null() & yes(pct.round(0) == pct)
+    # Only a whole share from 0 to 100 has an interval; any other fails its column check.
+    share = yes(pct >= 0) & yes(pct <= 100) & yes(pct.round(0) == pct)
+    whole = ~total.is_null() & yes(total >= 0) & share
     n, p = nw.col(rounding("n")), nw.col(rounding("p"))
     low, high = rounding_interval(n, p, 1)
     return frame.with_columns(

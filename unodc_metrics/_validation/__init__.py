@@ -85,7 +85,7 @@ def eager_failures(
     ids = checked.get_column("id") if "id" in checked.columns else None
     failures += unread
     failures += failures_from_cases(
-        run_pandera(column_schema, coerced),
+        run_pandera(column_schema, coerced, inplace=is_pandas),
         table,
         label=label,
         id_at=lambda i: None if ids is None else ids[i],

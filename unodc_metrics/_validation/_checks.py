@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import narwhals as nw
-import pandera.pandas as pa
 
 from unodc_metrics._rules import ROW, Lookups, Preparation, Rule, one_of, yes
 from unodc_metrics._validation._messages import human, rule_id
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 __all__ = ["Check", "column_checks", "rule_checks"]
 

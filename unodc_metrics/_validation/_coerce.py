@@ -9,14 +9,14 @@ that marks what it cannot read (a fraction in an integer column included).
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from typing import Any
-
-import pandera.errors
-import pandera.pandas as pa
+from typing import TYPE_CHECKING, Any
 
 from unodc_metrics._base.failures import Failure
 from unodc_metrics._base.values import as_text
 from unodc_metrics._validation._messages import human
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 __all__ = ["Coerced", "coerce_pandas", "coerce_polars", "polars_column_schema", "polars_dtype"]
 
@@ -34,6 +34,7 @@ def coerce_pandas(df: Any, schema: pa.DataFrameSchema, table: str) -> Coerced:
     read as its dtype. Failures name the rows by the caller's index labels."""
     import numpy as np
     import pandas as pd
+    import pandera.errors
 
     index = df.index
     out = df.reset_index(drop=True)

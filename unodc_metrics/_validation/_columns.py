@@ -12,13 +12,15 @@ read it are not run, and each rule that reads it is reported as not checked.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import narwhals as nw
-import pandera.pandas as pa
 
 from unodc_metrics._base.failures import Failure
 from unodc_metrics._validation._messages import human
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 __all__ = ["column_failures", "dtype_failures"]
 

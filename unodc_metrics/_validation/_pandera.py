@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Mapping
-from typing import Any
-
-import pandera.errors
-import pandera.pandas as pa
+from typing import TYPE_CHECKING, Any
 
 from unodc_metrics._base.failures import LISTED, Failure
 from unodc_metrics._base.values import as_text, is_missing
 from unodc_metrics._validation._messages import human, rule_id
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 __all__ = ["failures_from_cases", "pandas_column_schema", "run_pandera"]
 
@@ -27,16 +27,21 @@ def pandas_column_schema(schema: pa.DataFrameSchema, present: Collection[str]) -
     """The schema's column-level part, for the present columns: no rule across columns, no
     coercion (the frame is coerced first), no test of column presence or order (the column
     step reports those)."""
+    import pandera.pandas as pa
+
     columns = {name: col for name, col in schema.columns.items() if name in present}
     unique = schema.unique if schema.unique and set(schema.unique) <= set(present) else None
     return pa.DataFrameSchema(columns, unique=unique, coerce=False, name=schema.name)
 
 
-def run_pandera(column_schema: Any, native: Any) -> list[dict[str, Any]]:
+def run_pandera(column_schema: Any, native: Any, *, inplace: bool) -> list[dict[str, Any]]:
     """pandera's failure cases of a frame, as records with ``index``, ``column``, ``check``
-    and ``failure_case``; none when the frame passes."""
+    and ``failure_case``; none when the frame passes. ``inplace``: the frame is a copy that
+    pandera may change (a pandas frame; pandera cannot change a polars one)."""
+    import pandera.errors
+
     try:
-        column_schema.validate(native, lazy=True, inplace=True)
+        column_schema.validate(native, lazy=True, inplace=inplace)
     except pandera.errors.SchemaErrors as exc:
         cases = exc.failure_cases
         cases = cases.to_pandas() if hasattr(cases, "to_pandas") else cases

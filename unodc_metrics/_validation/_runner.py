@@ -15,6 +15,7 @@ from typing import Any
 
 import narwhals as nw
 
+from unodc_metrics._base.engines import collect
 from unodc_metrics._base.failures import LISTED, Failure
 from unodc_metrics._base.values import as_text, is_missing
 from unodc_metrics._rules import ROW_INDEX, Preparation
@@ -87,20 +88,8 @@ def _not_checked(table: str, check: Check) -> Failure:
 def _count(prepared: nw.LazyFrame[Any], checks: Sequence[Check]) -> list[tuple[Check, int]]:
     """The checks that some row fails, with how many rows fail each; in one query."""
     sums = [c.fails.cast(nw.Int64).sum().alias(f"__check{i}") for i, c in enumerate(checks)]
-    counts = _collect(prepared.select(*sums)).row(0)
+    counts = collect(prepared.select(*sums)).row(0)
     return [(c, int(n)) for c, n in zip(checks, counts, strict=True) if not is_missing(n) and n]
-
-
-def _collect(frame: nw.LazyFrame[Any]) -> nw.DataFrame[Any]:
-    """Run a query in its engine and bring its (small) result into memory.
-
-    pandas and polars keep their own kind, and Dask computes pandas; the other engines hand
-    over Arrow (PySpark's pandas conversion does not support pandas 3).
-    """
-    impl = frame.implementation
-    if impl.is_pandas() or impl.is_polars():
-        return frame.collect()
-    return frame.collect("pandas" if impl.is_dask() else "pyarrow")
 
 
 def _listed(
@@ -112,7 +101,7 @@ def _listed(
         out: list[Failure] = []
         for check, _ in failing:
             wanted = dict.fromkeys([ROW_INDEX, *ids, *check.shown])
-            rows = _collect(prepared.filter(check.fails).select(*wanted)).rows(named=True)
+            rows = collect(prepared.filter(check.fails).select(*wanted)).rows(named=True)
             out += _failures(frame, check, rows, None)
         return out
     shown = list(dict.fromkeys([*ids, *(c for check, _ in failing for c in check.shown)]))
@@ -125,7 +114,7 @@ def _listed(
         for i, (check, _) in enumerate(failing)
     ]
     found: dict[int, list[dict[str, Any]]] = {}
-    for row in _collect(nw.concat(branches, how="vertical")).rows(named=True):
+    for row in collect(nw.concat(branches, how="vertical")).rows(named=True):
         found.setdefault(int(row["__check"]), []).append(row)
     out = []
     for i, (check, count) in enumerate(failing):

@@ -22,7 +22,6 @@ raises a :class:`unodc_metrics.ValidationError` that lists every failure.
 
 from __future__ import annotations
 
-import pandera.pandas as pa
 
 from unodc_metrics._base.vocabulary import (
     AGES,
@@ -55,6 +54,7 @@ from unodc_metrics.schemas.reference import (
     Measures,
     Parties,
 )
+from unodc_metrics.schemas._pandera import pa
 
 __all__ = [
     "AGES",

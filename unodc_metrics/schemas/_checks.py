@@ -11,9 +11,9 @@ import inspect
 from typing import Any
 
 import pandas as pd
-import pandera.pandas as pa
 
 from unodc_metrics._rules import Lookups, Rule, passes
+from unodc_metrics.schemas._pandera import pa
 
 __all__ = ["rule_check", "rules_of"]
 
@@ -31,7 +31,8 @@ def rule_check(rule: Rule) -> Any:
     check.__name__ = check.__qualname__ = rule.id
     check.__doc__ = rule.message
     setattr(check, _MARK, rule)
-    return pa.dataframe_check(check, error=rule.message)
+    # ignore_na=False: a row whose every cell is missing is judged too, as on every engine.
+    return pa.dataframe_check(check, error=rule.message, ignore_na=False)
 
 
 def rules_of(model: type[pa.DataFrameModel]) -> tuple[Rule, ...]:

@@ -9,9 +9,6 @@ is written once, in :mod:`unodc_metrics._rules`.
 from __future__ import annotations
 
 import pandas as pd
-import pandera.pandas as pa
-from pandera.typing import Series
-from pandera.typing.common import DateTime
 
 import unodc_metrics._rules as rules
 from unodc_metrics._base.vocabulary import (
@@ -24,6 +21,7 @@ from unodc_metrics._base.vocabulary import (
     SEXES,
 )
 from unodc_metrics.schemas._checks import rule_check
+from unodc_metrics.schemas._pandera import DateTime, Series, pa
 
 __all__ = [
     "Arrests",

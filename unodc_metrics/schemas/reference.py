@@ -6,13 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-import pandera.pandas as pa
-from pandera.typing import Series
-from pandera.typing.common import DateTime
 
 import unodc_metrics._rules as rules
 from unodc_metrics._base.vocabulary import GLOTIP_AGES, GLOTIP_SEXES
 from unodc_metrics.schemas._checks import rule_check
+from unodc_metrics.schemas._pandera import DateTime, Series, pa
 
 __all__ = ["GlotipSchema", "Initiatives", "ListedItems", "Measures", "Parties"]
 

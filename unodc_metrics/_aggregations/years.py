@@ -1,0 +1,240 @@
+"""totals_by_year: totals per calendar year, a row only in the year that holds its period."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal, overload
+
+import narwhals as nw
+
+from unodc_metrics._aggregations._common import (
+    COUNTED,
+    CUMULATIVE,
+    NESTED,
+    NO_PERIOD,
+    STOCK,
+    WHY,
+    FrameT,
+    by_columns,
+    int_or_none,
+    needed,
+    order,
+    require_additive,
+    validated_glotip,
+    wide_input,
+)
+from unodc_metrics._aggregations._glotip_years import glotip_totals_by_year
+from unodc_metrics._aggregations._groups import EXCLUDED_LISTED, excluded_summary, group_sums
+from unodc_metrics._aggregations._output import frame_of
+from unodc_metrics._aggregations._totals import TOTAL_COUNTS, TOTAL_SPEC, total_summary, total_terms
+from unodc_metrics._catalogue import FIGURE_TABLES
+from unodc_metrics._readers import GLOTIP
+
+__all__ = ["totals_by_year"]
+
+_SPEC = {"year": "int", "years": "str", **TOTAL_SPEC, "rows": "int", "rows_excluded": "int"}
+_SPEC["excluded"] = "str"
+
+
+@overload
+def totals_by_year(
+    df: FrameT,
+    *,
+    table: str,
+    by: str | Sequence[str] | None = None,
+    return_excluded: Literal[False] = False,
+    validate: bool = True,
+) -> FrameT: ...
+
+
+@overload
+def totals_by_year(
+    df: FrameT,
+    *,
+    table: str,
+    by: str | Sequence[str] | None = None,
+    return_excluded: Literal[True],
+    validate: bool = True,
+) -> tuple[FrameT, FrameT]: ...
+
+
+def totals_by_year(
+    df: FrameT,
+    *,
+    table: str,
+    by: str | Sequence[str] | None = None,
+    return_excluded: bool = False,
+    validate: bool = True,
+) -> FrameT | tuple[FrameT, FrameT]:
+    """Totals per calendar year, counting a row only in the year that holds its whole period.
+
+    A row counts in year Y only when its whole period, from ``period_start`` to
+    ``period_end``, lies within Y. A row whose period runs across years is never split:
+    rows spanning the same years are summed apart, in an output row whose ``year`` is
+    missing and whose ``years`` names the span (``"2020-2022"``). Cumulative figures
+    ("to date"), stocks ("as at") and rows whose period has no known start or end never
+    land in a year: they are left out, and listed on an output row whose ``year`` and
+    ``years`` are both missing. Rows that are ``part_of`` another row are left out, and
+    listed on the row of their own year.
+
+    Different measures are never summed together: ``measure`` is always a grouping column,
+    and so is ``status`` for the ``rescues`` table (rescued and identified victims are
+    different counts).
+
+    With ``table="glotip"``, ``df`` is the long shape of a GLOTIP download (the table of
+    :func:`unodc_metrics.read_glotip`): only the overall counts are summed, the rows whose
+    ``dimension`` and ``category`` are ``Total`` and whose ``sex`` and ``age`` are
+    ``total``; every other row is a part of a breakdown, and is left out and listed. Its
+    grouping columns are ``indicator``, then ``by``, then ``year``. A censored count
+    (``<5``) adds 0 to ``total_low`` and 4 to ``total_high``; ``total`` is missing where
+    any row summed is censored, and ``qualifier`` is then ``range`` (``exact`` otherwise).
+    Rows whose key repeats are all added, and counted in ``repeated``.
+
+    Args:
+        df: A pandas or polars DataFrame, or a lazy frame (polars, DuckDB, Dask, PySpark),
+            that validates against the schema of ``table`` (the long shape of ``"glotip"``:
+            a pandas or polars DataFrame).
+        table: The figure table whose schema ``df`` has, e.g. ``"rescues"``, or
+            ``"glotip"``. Required, so that a frame is never checked against the wrong
+            schema.
+        by: Further grouping columns: a column name, a list of them, or None.
+        return_excluded: Also return a frame of the rows left out, with the grouping
+            columns, ``year``, ``years``, ``id`` and ``reason`` (for ``"glotip"``: the
+            grouping columns, ``line`` and ``reason``).
+        validate: Validate ``df`` first (the default). Pass False only for a frame that
+            has already passed :func:`unodc_metrics.validate` (or, for a lazy frame, whose
+            source did): the sums then trust its dtypes and rules, and only the columns they
+            read must be present.
+
+    Returns:
+        One row per group and year (then per span of years, then one row of rows that no
+        year can hold), with the grouping columns, ``year``, ``years``, ``total``,
+        ``qualifier``, ``total_low``, ``total_high``, ``rows`` (rows summed),
+        ``rows_excluded`` and ``excluded`` (which rows were left out and why). With
+        ``return_excluded=True``, a tuple of that frame and the frame of rows left out.
+
+        For ``"glotip"``: one row per ``indicator``, ``by`` group and ``year``, with
+        ``total``, ``qualifier``, ``total_low``, ``total_high``, ``rows`` (rows summed),
+        ``censored`` and ``repeated`` (how many of them are censored, or repeat their
+        key), ``rows_excluded`` and ``excluded`` (the rows left out, by reason, with their
+        lines).
+
+    Raises:
+        ValueError: If ``df`` holds a measure that is not additive (such as ``parties``, a
+            stock, or a count of distinct countries), which cannot be summed over time; or
+            if ``table`` is not a figure table or ``by`` names an unknown column.
+        ValidationError: If ``df`` does not validate against the schema of ``table``.
+        TypeError: If ``df`` is not a frame of a kind listed above.
+
+    Examples:
+        >>> import unodc_metrics as um
+        >>> out = um.totals_by_year(um.load("rescues"), table="rescues")
+        >>> out[["status", "year", "total", "rows", "rows_excluded"]]
+               status  year  total  rows  rows_excluded
+        0  identified  2021     18     1              0
+        1     rescued  2020    124     2              2
+        2     rescued  2021     85     2              3
+        >>> um.totals_by_year(um.load("protocol_status"), table="protocol_status")
+        Traceback (most recent call last):
+        ...
+        ValueError: measure 'parties' of table 'protocol_status' is not additive (Parties to the Trafficking in Persons Protocol (a stock).): its values cannot be summed over time. Keep only the rows of additive measures, e.g. df[df["measure"] != "parties"].
+
+        The long shape of a GLOTIP download (a made-up file): a censored count makes the
+        year's total a range.
+
+        >>> import io
+        >>> header = "Iso3_code,Country,Region,Subregion,Indicator,Dimension,Category,Sex,"
+        >>> header += "Age,Year,Unit of measurement,txtVALUE,Source"
+        >>> rows = [("NLD,Netherlands", "22"), ("MLT,Malta", "<5"), ("MLT,Malta", "<5")]
+        >>> place = ",Europe,Western Europe,Detected trafficking victims,Total,Total,"
+        >>> lines = [header] + [f"{a}{place}Total,Total,2022,Counts,{n},GLOTIP" for a, n in rows]
+        >>> lines[3] = lines[3].replace("Total,Total,2022", "Female,Total,2022")
+        >>> glotip = um.read_glotip(io.StringIO("".join(line + chr(10) for line in lines)))
+        >>> out = um.totals_by_year(glotip, table="glotip")
+        >>> out[["year", "total", "qualifier", "total_low", "total_high", "rows", "censored"]]
+           year  total qualifier  total_low  total_high  rows  censored
+        0  2022   <NA>     range         22          26     2         1
+        >>> out.loc[0, "excluded"]
+        '1 row (a part of a breakdown ...): line 4'
+    """  # noqa: E501
+    if table == GLOTIP:
+        long = validated_glotip(df, validate)
+        return glotip_totals_by_year(long, by, return_excluded)  # type: ignore[no-any-return]
+    if table not in FIGURE_TABLES:
+        raise ValueError(
+            f"totals_by_year sums a figure table, one of {', '.join(FIGURE_TABLES)}, or "
+            f"the long shape of 'glotip'; got {table!r}"
+        )
+    frame, like = wide_input(df, table, validate)
+    require_additive(frame, table)
+    implicit: list[str] = ["measure", "status"] if table == "rescues" else ["measure"]
+    keys: list[str] = list(dict.fromkeys([*implicit, *by_columns(by, frame)]))
+    group = [*keys, "__y1", "__y2"]
+    records, excluded = group_sums(
+        _placed(needed(frame, keys, ())),
+        group,
+        total_terms(),
+        counts=TOTAL_COUNTS,
+        limit=None if return_excluded else EXCLUDED_LISTED,
+    )
+    # Within a group: single years first, then spans of years, then the rows no year holds.
+    records.sort(
+        key=lambda rec: (
+            tuple(order(rec[k]) for k in keys),
+            2 if rec["__y1"] is None else (0 if rec["__y1"] == rec["__y2"] else 1),
+            order(rec["__y1"]),
+            order(rec["__y2"]),
+        )
+    )
+    out_rows, ex_rows = _rows(records, excluded, keys, group)
+    key_spec = {k: f"like:{k}" for k in keys}
+    result = frame_of(out_rows, {**key_spec, **_SPEC}, like)
+    if not return_excluded:
+        return result  # type: ignore[no-any-return]
+    ex_spec = {**key_spec, "year": "int", "years": "str", "id": "str", "reason": "str"}
+    return result, frame_of(ex_rows, ex_spec, like)
+
+
+def _placed(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    """The rows with why each is or is not counted, and the years its period runs from and
+    to, where it can be placed."""
+    kind = nw.col("period_kind")
+    start, end = nw.col("period_start"), nw.col("period_end")
+    why = (
+        nw.when(~nw.col("part_of").is_null())
+        .then(nw.lit(NESTED))
+        .when(kind == "cumulative")
+        .then(nw.lit(CUMULATIVE))
+        .when(kind == "stock")
+        .then(nw.lit(STOCK))
+        .when(start.is_null() | end.is_null())
+        .then(nw.lit(NO_PERIOD))
+        .otherwise(nw.lit(COUNTED))
+    )
+    frame = frame.with_columns(why.cast(nw.Int64).alias(WHY))
+    placed = (nw.col(WHY) <= NESTED) & ~start.is_null() & ~end.is_null()
+    # (No cast here: pandas gives float years where a date is missing.)
+    return frame.with_columns(
+        nw.when(placed).then(start.dt.year()).alias("__y1"),
+        nw.when(placed).then(end.dt.year()).alias("__y2"),
+    )
+
+
+def _rows(
+    records: Sequence[Mapping[str, Any]],
+    excluded: Mapping[tuple[Any, ...], list[dict[str, Any]]],
+    keys: Sequence[str],
+    group: Sequence[str],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The output rows, and the rows left out, each with its group's keys and years."""
+    out_rows: list[dict[str, Any]] = []
+    ex_rows: list[dict[str, Any]] = []
+    for rec in records:
+        y1, y2 = int_or_none(rec["__y1"]), int_or_none(rec["__y2"])
+        year = y1 if y1 is not None and y1 == y2 else None
+        years = None if y1 is None else (str(y1) if y1 == y2 else f"{y1}-{y2}")
+        listed = excluded.get(tuple(rec[k] for k in group), [])
+        place = {**{k: rec[k] for k in keys}, "year": year, "years": years}
+        out_rows.append({**place, **total_summary(rec), **excluded_summary(rec, listed)})
+        ex_rows.extend({**place, **item} for item in listed)
+    return out_rows, ex_rows

@@ -1,0 +1,47 @@
+"""How every layer that runs queries runs them: a small result leaves its engine one way,
+and the warnings other packages raise on its behalf are silenced around the call only."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import narwhals as nw
+
+__all__ = ["collect", "quiet"]
+
+_PYSPARK_PANDAS = "PySpark does not yet fully support pandas"
+_NARWHALS_DASK = "Dask support is moving out of Narwhals"
+
+
+def collect(frame: nw.LazyFrame[Any]) -> nw.DataFrame[Any]:
+    """Run a query in its engine and bring its (small) result into memory.
+
+    pandas and polars keep their own kind, and Dask computes pandas; the other engines hand
+    over Arrow (PySpark's pandas conversion does not support pandas 3).
+    """
+    impl = frame.implementation
+    if impl.is_pandas() or impl.is_polars() or impl.is_pyarrow():
+        return frame.collect()
+    return frame.collect("pandas" if impl.is_dask() else "pyarrow")
+
+
+@contextmanager
+def quiet() -> Iterator[None]:
+    """Silence, for the length of one call, two warnings about other packages that they raise
+    on this package's behalf and that say nothing about its results:
+
+    - with pyspark installed (the ``spark`` extra), importing pandera tries to import
+      ``pyspark.pandas``, which warns under pandas 3 (nothing here uses it);
+    - narwhals announces, whenever it handles a Dask frame, that its Dask support will move
+      to ``narwhals-dask``, a package that is not released yet.
+
+    Every other warning is left alone, and the filters are restored afterwards: the user's
+    own code sees every warning.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", _PYSPARK_PANDAS, FutureWarning)
+        warnings.filterwarnings("ignore", _NARWHALS_DASK, FutureWarning)
+        yield
