@@ -24,13 +24,13 @@ if TYPE_CHECKING:
 __all__ = [
     "COUNTED",
     "CUMULATIVE",
-    "FrameT",
     "NESTED",
     "NO_PERIOD",
     "REASONS",
     "STOCK",
     "UNKNOWN_CHOICES",
     "WHY",
+    "FrameT",
     "UnknownSex",
     "by_columns",
     "check_unknown",
@@ -221,7 +221,9 @@ def require_additive(frame: nw.LazyFrame[Any], table: str) -> None:
     # A group_by, not unique(): DuckDB runs narwhals' unique() with a window over every row
     # (4 GB at 50M rows, against 0.1 GB for the group_by).
     found = collect(frame.group_by("measure", drop_null_keys=False).agg(nw.len()))
-    for measure in sorted(str(m) for m in found.get_column("measure").to_list() if not is_missing(m)):
+    for measure in sorted(
+        str(m) for m in found.get_column("measure").to_list() if not is_missing(m)
+    ):
         known = registry.get(measure)
         if known is None or not known.additive:
             description = known.description if known else "not in the measures registry"

@@ -109,9 +109,7 @@ def glotip_excluded(frame: nw.DataFrame[Any]) -> dict[str, list[dict[str, Any]]]
     return listed
 
 
-def glotip_excluded_summary(
-    rec: Mapping[str, Any], listed: list[dict[str, Any]]
-) -> dict[str, Any]:
+def glotip_excluded_summary(rec: Mapping[str, Any], listed: list[dict[str, Any]]) -> dict[str, Any]:
     """rows, rows_excluded, and the rows left out in words: by reason, with their lines."""
     by_reason: dict[str, list[int]] = {}
     for item in listed:

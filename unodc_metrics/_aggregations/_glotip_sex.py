@@ -183,7 +183,9 @@ def _spec(unknown: str) -> dict[str, str]:
     """The output columns after the keys, and their kinds."""
     count = "float" if unknown == "proportional" else "int"
     spec: dict[str, str] = {**dict.fromkeys(_PARTS, count), "total": "int", "unreconciled": "int"}
-    spec.update(dict.fromkeys(("female_share", "male_share", "other_share", "unknown_share"), "float"))
+    spec.update(
+        dict.fromkeys(("female_share", "male_share", "other_share", "unknown_share"), "float")
+    )
     if unknown == "bounds":
         spec.update(dict.fromkeys(SHARE_BOUNDS, "float"))
     spec.update({"qualifier": "str", "total_low": "int", "total_high": "int"})

@@ -53,7 +53,11 @@ def glotip_totals_by_year(
         & (nw.col("age") == "total")
     ).fill_null(False)
     frame = frame.with_columns(
-        nw.when(overall).then(nw.lit(COUNTED)).otherwise(nw.lit(BREAKDOWN_PART)).cast(nw.Int64).alias(WHY)
+        nw.when(overall)
+        .then(nw.lit(COUNTED))
+        .otherwise(nw.lit(BREAKDOWN_PART))
+        .cast(nw.Int64)
+        .alias(WHY)
     )
     counted = nw.col(WHY) == COUNTED
     terms = {
@@ -75,7 +79,10 @@ def glotip_totals_by_year(
     for rec in agg.rows(named=True):
         values = {k: rec[k] for k in keys}
         listed = excluded.get(rec[KEY], [])
-        row: dict[str, Any] = {**values, **dict.fromkeys(("total", "qualifier", "total_low", "total_high"))}
+        row: dict[str, Any] = {
+            **values,
+            **dict.fromkeys(("total", "qualifier", "total_low", "total_high")),
+        }
         if int(rec["__rows"]):
             exact = int(rec["__censored"]) == 0
             row.update(

@@ -78,7 +78,10 @@ def group_sums(
 
 
 def _records(
-    rows: Sequence[Mapping[str, Any]], group: Sequence[str], ints: Sequence[str], extremes: Sequence[str]
+    rows: Sequence[Mapping[str, Any]],
+    group: Sequence[str],
+    ints: Sequence[str],
+    extremes: Sequence[str],
 ) -> list[dict[str, Any]]:
     """One record per group, from the engine's rows of (group, why) sums."""
     records: dict[tuple[Any, ...], dict[str, Any]] = {}

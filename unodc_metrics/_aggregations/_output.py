@@ -35,7 +35,9 @@ def frame_of(
         return built.lazy(backend=like.implementation, session=session).to_native()
     if like.implementation.is_pandas():
         return _pandas(columns, spec, like.to_native())
-    return nw.from_dict(columns, schema=_schema(spec, like.schema), backend=like.implementation).to_native()
+    return nw.from_dict(
+        columns, schema=_schema(spec, like.schema), backend=like.implementation
+    ).to_native()
 
 
 def _schema(spec: Mapping[str, str], like: Mapping[str, Any]) -> dict[str, Any]:

@@ -3,7 +3,7 @@ trainees_per_initiative."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import narwhals as nw
@@ -11,7 +11,13 @@ import narwhals as nw
 from unodc_metrics._aggregations._common import order, require_additive
 from unodc_metrics._aggregations._groups import EXCLUDED_LISTED, excluded_summary, group_sums
 from unodc_metrics._aggregations._output import frame_of
-from unodc_metrics._aggregations._totals import TOTAL_COUNTS, TOTAL_SPEC, ratio, total_summary, total_terms
+from unodc_metrics._aggregations._totals import (
+    TOTAL_COUNTS,
+    TOTAL_SPEC,
+    ratio,
+    total_summary,
+    total_terms,
+)
 
 __all__ = ["SEX_USED", "SHARE_BOUNDS", "sex_breakdown", "sex_spec", "sex_summary"]
 
@@ -168,7 +174,9 @@ def _with_shares(out: dict[str, Any], rec: Mapping[str, Any], unknown: str) -> d
     f, m, o, u, total = (out[k] for k in ("female", "male", "other", "unknown", "total"))
     known = f + m + o
     if unknown == "known_only":
-        out.update(female_share=ratio(f, known), male_share=ratio(m, known), other_share=ratio(o, known))
+        out.update(
+            female_share=ratio(f, known), male_share=ratio(m, known), other_share=ratio(o, known)
+        )
         return out
     if unknown == "proportional":
         counts: dict[str, float] = {"female": f, "male": m, "other": o, "unknown": u}

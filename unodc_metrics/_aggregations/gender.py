@@ -20,6 +20,7 @@ from unodc_metrics._aggregations._common import (
 )
 from unodc_metrics._aggregations._glotip_sex import glotip_sex_breakdown
 from unodc_metrics._aggregations._sex import SEX_USED, sex_breakdown
+from unodc_metrics._base.engines import quietly
 from unodc_metrics._readers import GLOTIP
 
 __all__ = ["gender_breakdown"]
@@ -49,6 +50,7 @@ def gender_breakdown(
 ) -> tuple[FrameT, FrameT]: ...
 
 
+@quietly
 def gender_breakdown(
     df: FrameT,
     by: str | Sequence[str] | None = None,

@@ -18,6 +18,7 @@ from unodc_metrics._aggregations._common import (
     wide_input,
 )
 from unodc_metrics._aggregations._sex import SEX_USED, sex_breakdown
+from unodc_metrics._base.engines import quietly
 from unodc_metrics._tables import load
 
 if TYPE_CHECKING:
@@ -69,6 +70,7 @@ def trainees_per_initiative(
 ) -> tuple[FrameT, FrameT]: ...
 
 
+@quietly
 def trainees_per_initiative(
     df: FrameT | None = None,
     *,

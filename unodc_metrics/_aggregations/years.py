@@ -27,6 +27,7 @@ from unodc_metrics._aggregations._glotip_years import glotip_totals_by_year
 from unodc_metrics._aggregations._groups import EXCLUDED_LISTED, excluded_summary, group_sums
 from unodc_metrics._aggregations._output import frame_of
 from unodc_metrics._aggregations._totals import TOTAL_COUNTS, TOTAL_SPEC, total_summary, total_terms
+from unodc_metrics._base.engines import quietly
 from unodc_metrics._catalogue import FIGURE_TABLES
 from unodc_metrics._readers import GLOTIP
 
@@ -58,6 +59,7 @@ def totals_by_year(
 ) -> tuple[FrameT, FrameT]: ...
 
 
+@quietly
 def totals_by_year(
     df: FrameT,
     *,
@@ -165,6 +167,7 @@ def totals_by_year(
             f"totals_by_year sums a figure table, one of {', '.join(FIGURE_TABLES)}, or "
             f"the long shape of 'glotip'; got {table!r}"
         )
+    frame: nw.LazyFrame[Any]
     frame, like = wide_input(df, table, validate)
     require_additive(frame, table)
     implicit: list[str] = ["measure", "status"] if table == "rescues" else ["measure"]

@@ -3,14 +3,18 @@ and the warnings other packages raise on its behalf are silenced around the call
 
 from __future__ import annotations
 
+import functools
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import narwhals as nw
 
-__all__ = ["collect", "quiet"]
+__all__ = ["collect", "quiet", "quietly"]
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 _PYSPARK_PANDAS = "PySpark does not yet fully support pandas"
 _NARWHALS_DASK = "Dask support is moving out of Narwhals"
@@ -45,3 +49,15 @@ def quiet() -> Iterator[None]:
         warnings.filterwarnings("ignore", _PYSPARK_PANDAS, FutureWarning)
         warnings.filterwarnings("ignore", _NARWHALS_DASK, FutureWarning)
         yield
+
+
+def quietly(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run ``function`` within :func:`quiet`: for the functions that take a user's frame of
+    any engine (a Dask frame among them)."""
+
+    @functools.wraps(function)
+    def call(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with quiet():
+            return function(*args, **kwargs)
+
+    return call

@@ -49,4 +49,3 @@ class ValidationError(ValueError):
         if n > _SHOWN:
             lines.append(f"  ... and {n - _SHOWN} more; see the .failures DataFrame")
         return "\n".join(lines)
-

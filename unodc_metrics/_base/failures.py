@@ -9,8 +9,8 @@ reader, the GLOTIP reader) describes each problem as a :class:`Failure` and hand
 from __future__ import annotations
 
 from collections.abc import Iterable
-from numbers import Real
 from dataclasses import dataclass
+from numbers import Real
 from typing import TYPE_CHECKING, Any
 
 from unodc_metrics._base.values import is_missing
@@ -95,7 +95,9 @@ def failure_frame(failures: Iterable[Failure], *, with_line: bool = False) -> pd
     frame["row"] = pd.Series(rows, index=frame.index, dtype=object)
     if with_line:
         frame["row"] = frame["row"].astype("Int64")
-        frame["line"] = pd.array([pd.NA if is_missing(v) else v for v in data["line"]], dtype="Int64")
+        frame["line"] = pd.array(
+            [pd.NA if is_missing(v) else v for v in data["line"]], dtype="Int64"
+        )
         for name in ("table", "column", "id", "value", "check", "rule", "message"):
             frame[name] = frame[name].astype("string")
     return frame

@@ -16,6 +16,7 @@ from unodc_metrics._catalogue.tables import (
     check_name,
     data_file,
     metadata,
+    open_data,
     shape,
 )
 
@@ -32,5 +33,6 @@ __all__ = [
     "initiative_codes",
     "measures",
     "metadata",
+    "open_data",
     "shape",
 ]

@@ -12,7 +12,7 @@ import csv
 from dataclasses import dataclass
 from functools import cache
 
-from unodc_metrics._catalogue.tables import data_file
+from unodc_metrics._catalogue.tables import open_data
 
 __all__ = ["Measure", "initiative_codes", "measures"]
 
@@ -30,7 +30,7 @@ class Measure:
 
 @cache
 def _rows(name: str) -> tuple[dict[str, str], ...]:
-    with data_file(f"{name}.csv").open("r", encoding="utf-8", newline="") as fh:
+    with open_data(f"{name}.csv") as fh:
         return tuple(csv.DictReader(fh))
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
-from typing import Any
+from typing import IO, Any
 
 from unodc_metrics._base.source import REPORT, Citation
 
@@ -27,6 +27,7 @@ __all__ = [
     "check_name",
     "data_file",
     "metadata",
+    "open_data",
     "shape",
 ]
 
@@ -138,6 +139,13 @@ def data_file(name: str) -> Traversable:
     return files("unodc_metrics.data").joinpath(name)
 
 
+def open_data(name: str) -> IO[str]:
+    """A shipped CSV file of the data folder, open for the ``csv`` module (UTF-8, no newline
+    translation)."""
+    opened: IO[str] = data_file(name).open("r", encoding="utf-8", newline="")  # type: ignore[call-overload]
+    return opened
+
+
 @cache
 def _records() -> dict[str, Any]:
     records: dict[str, Any] = json.loads(data_file("metadata.json").read_text(encoding="utf-8"))
@@ -187,7 +195,7 @@ def shape(name: str) -> tuple[int, int]:
     The shipped files are validated by the test suite, and by :func:`unodc_metrics.load` on
     first use.
     """
-    with data_file(f"{check_name(name)}.csv").open("r", encoding="utf-8", newline="") as fh:
+    with open_data(f"{check_name(name)}.csv") as fh:
         reader = csv.reader(fh)
         header = next(reader)
         return sum(1 for _ in reader), len(header)

@@ -138,13 +138,14 @@ def eager_rows(native: Any) -> nw.LazyFrame[Any]:
     backend evaluates each node of an expression as a pandas operation, which takes twice
     as long on small frames and is no faster on large ones.
     """
-    frame = nw.from_native(native, eager_only=True)
+    frame: nw.DataFrame[Any] = nw.from_native(native, eager_only=True)
     if frame.implementation.is_pandas():
         import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
 
         table = pa.Table.from_pandas(frame.to_native(), preserve_index=False)
         frame = nw.from_native(table, eager_only=True)
-    return frame.with_row_index(ROW_INDEX).lazy()
+    rows: nw.LazyFrame[Any] = frame.with_row_index(ROW_INDEX).lazy()
+    return rows
 
 
 def passes(native: Any, rule: Rule, lookups: Lookups) -> Any:

@@ -118,8 +118,8 @@ PARTS_WITHIN_WHOLE = Rule(
     "parts_within_whole",
     ("part_of", "value_low"),
     "the parts of one breakdown must not add up to more than their whole",
-    lambda _: ~(
-        nw.col("part_of").is_null() | _unbounded() | le(nw.col(_PARTS), nw.col(_whole("high")))
+    lambda _: (
+        ~(nw.col("part_of").is_null() | _unbounded() | le(nw.col(_PARTS), nw.col(_whole("high"))))
     ),
     NESTING,
 )

@@ -1,10 +1,10 @@
 """The whole counts that a percentage allows: one definition, for validation and figures.
 
 "62 participants ... (24 per cent of whom were female)" allows exactly the counts ``k`` of
-62 whose share ``100 k / 62`` rounds to 24: from ``ceil(62 (2·24 − 1) / 200)`` = 15 to
-``floor(62 (2·24 + 1) / 200)`` = 15. In general, for a share written ``p / s`` per cent
+62 whose share ``100 k / 62`` rounds to 24: from ``ceil(62 (2*24 - 1) / 200)`` = 15 to
+``floor(62 (2*24 + 1) / 200)`` = 15. In general, for a share written ``p / s`` per cent
 (``s`` = 10 to the number of decimals written) of ``n``, the counts run from
-``max(0, ceil(n (2p − 1) / 200s))`` to ``min(n, floor(n (2p + 1) / 200s))``; the interval is
+``max(0, ceil(n (2p - 1) / 200s))`` to ``min(n, floor(n (2p + 1) / 200s))``; the interval is
 empty (low above high) when no whole count gives that share.
 """
 
@@ -31,7 +31,7 @@ def rounding_interval(n: nw.Expr, p: nw.Expr, scale: nw.Expr | int) -> tuple[nw.
 
     All three are whole numbers, ``n`` and ``p`` not negative. Integer arithmetic only, in
     which every engine agrees: the one division of a number that may be negative (of ``n
-    (2p − 1)`` when ``p`` is 0) is never made, as its result is then 0.
+    (2p - 1)`` when ``p`` is 0) is never made, as its result is then 0.
 
     Examples:
         >>> import narwhals as nw, pandas as pd

@@ -36,8 +36,7 @@ def _party_dates_fail(_: Lookups) -> nw.Expr:
 PARTY_DATES_CONSISTENT = Rule(
     "party_dates_consistent",
     ("is_party", "action_type", "action_date", "action_date_earliest", "action_date_latest"),
-    "a party needs an action_type and earliest <= action_date <= latest; a non-party has "
-    "neither",
+    "a party needs an action_type and earliest <= action_date <= latest; a non-party has neither",
     _party_dates_fail,
 )
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 import narwhals as nw
 
-from unodc_metrics._catalogue import TABLES, check_name, data_file, metadata, shape
+from unodc_metrics._catalogue import TABLES, check_name, metadata, open_data, shape
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -37,7 +37,7 @@ def _read_csv(name: str) -> pd.DataFrame:
             dtypes[col] = "boolean"
         else:
             dtypes[col] = kind
-    with data_file(f"{name}.csv").open("r", encoding="utf-8", newline="") as fh:
+    with open_data(f"{name}.csv") as fh:
         df = pd.read_csv(
             fh,
             dtype=dtypes,

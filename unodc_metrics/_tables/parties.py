@@ -40,6 +40,7 @@ __all__ = [
     "joined_between",
 ]
 
+
 @dataclass(frozen=True)
 class PartyCount:
     """Number of parties to the Protocol on a given date.

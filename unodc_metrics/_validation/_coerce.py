@@ -61,7 +61,9 @@ def coerce_pandas(df: Any, schema: pa.DataFrameSchema, table: str) -> Coerced:
         unreadable[name] = set(positions.tolist())
         for i in positions:
             id_ = None if ids is None else ids.iat[i]
-            failures.append(_unreadable(table, name, index[i], id_, series.iat[i], str(column.dtype)))
+            failures.append(
+                _unreadable(table, name, index[i], id_, series.iat[i], str(column.dtype))
+            )
     return out, failures, unreadable
 
 
@@ -122,7 +124,9 @@ def polars_column_schema(
 
     columns: Mapping[str, Any] = {
         name: pap.Column(
-            None if lazy and str(col.dtype).startswith("datetime") else polars_dtype(str(col.dtype)),
+            None
+            if lazy and str(col.dtype).startswith("datetime")
+            else polars_dtype(str(col.dtype)),
             checks=list(col.checks),
             nullable=col.nullable,
             unique=col.unique and not lazy,

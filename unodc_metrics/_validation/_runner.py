@@ -160,8 +160,17 @@ def _failures(
         )
     if not rows and count:
         out.append(
-            Failure(frame.table, check.column, None, None, "<not listed>", check.check,
-                    check.rule, message, check.across)
+            Failure(
+                frame.table,
+                check.column,
+                None,
+                None,
+                "<not listed>",
+                check.check,
+                check.rule,
+                message,
+                check.across,
+            )
         )
     return out
 

@@ -41,11 +41,9 @@ Examples:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from unodc_metrics.export._cells import FILE_FORMATS, file_format
 from unodc_metrics.export._columns import metadata_record
-from unodc_metrics.export._dataunodc import dataunodc_columns, to_dataunodc, write_dataunodc
+from unodc_metrics.export._dataunodc import DATAUNODC_COLUMNS, to_dataunodc, write_dataunodc
 from unodc_metrics.export._formats import FORMATS, export
 from unodc_metrics.export._package import (
     PRIMARY_KEYS,
@@ -89,19 +87,3 @@ __all__ = [
     "write_datapackage",
     "write_dataunodc",
 ]
-
-if TYPE_CHECKING:
-    DATAUNODC_COLUMNS: tuple[str, ...]
-    """The columns of dataUNODC's GLOTIP downloads, in their order."""
-
-
-def __getattr__(name: str) -> Any:
-    # DATAUNODC_COLUMNS are the GLOTIP reader's, which is imported on first use: importing
-    # it loads pandas and pandera, and importing this package does not.
-    if name == "DATAUNODC_COLUMNS":
-        return dataunodc_columns()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})

@@ -5,20 +5,20 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from unodc_metrics._base.source import REPORT
 from unodc_metrics._base.values import is_missing
 from unodc_metrics._catalogue import FIGURE_TABLES, Measure, measures
+from unodc_metrics._readers import FILE_COLUMNS
 from unodc_metrics.export._columns import chosen_tables, table_rows
 from unodc_metrics.export._text import cell_text, csv_text, write_text
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["dataunodc_columns", "figure_tables", "to_dataunodc", "write_dataunodc"]
+__all__ = ["DATAUNODC_COLUMNS", "figure_tables", "to_dataunodc", "write_dataunodc"]
 
 # dataUNODC's labels for the schemas' codes.
 _SEX_LABELS = {
@@ -69,16 +69,8 @@ that file, and checks that every country of the figure tables has an entry.
 """
 
 
-@cache
-def dataunodc_columns() -> tuple[str, ...]:
-    """The columns of dataUNODC's GLOTIP downloads, in their order: the GLOTIP reader's.
-
-    The reader is imported on first use: it loads pandas and pandera, which importing the
-    exports does not.
-    """
-    from unodc_metrics._readers import FILE_COLUMNS
-
-    return tuple(FILE_COLUMNS)
+DATAUNODC_COLUMNS: tuple[str, ...] = tuple(FILE_COLUMNS)
+"""The columns of dataUNODC's GLOTIP downloads, in their order: the GLOTIP reader's."""
 
 
 def figure_tables(names: Iterable[str] | None) -> list[str]:
@@ -160,7 +152,7 @@ def to_dataunodc(names: Iterable[str] | None = None) -> pd.DataFrame:
         for values in rows:
             row = dict(zip([c.name for c in columns], values, strict=True))
             out.extend(_rows(table, row, measures(table)[row["measure"]]))
-    header = list(dataunodc_columns())
+    header = list(DATAUNODC_COLUMNS)
     frame = pd.DataFrame(out, columns=header)
     for col in header:
         frame[col] = frame[col].astype("Int64" if col == "Year" else "string")
@@ -277,7 +269,7 @@ def write_dataunodc(path: str | os.PathLike[str], names: Iterable[str] | None = 
         (['Iso3_code', 'Country', 'Region', 'Subregion'], ['txtVALUE', 'Source'])
     """
     frame = to_dataunodc(names)
-    header = dataunodc_columns()
+    header = DATAUNODC_COLUMNS
     rows = (
         [
             None if is_missing(v) else (int(v) if c == "Year" else str(v))

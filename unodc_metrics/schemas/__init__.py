@@ -22,7 +22,6 @@ raises a :class:`unodc_metrics.ValidationError` that lists every failure.
 
 from __future__ import annotations
 
-
 from unodc_metrics._base.vocabulary import (
     AGES,
     EXPLOITATIONS,
@@ -34,6 +33,7 @@ from unodc_metrics._base.vocabulary import (
 )
 from unodc_metrics._catalogue import SCHEMA_NAMES
 from unodc_metrics.schemas._checks import rules_of
+from unodc_metrics.schemas._pandera import pa
 from unodc_metrics.schemas.figures import (
     Arrests,
     CountriesReached,
@@ -54,7 +54,6 @@ from unodc_metrics.schemas.reference import (
     Measures,
     Parties,
 )
-from unodc_metrics.schemas._pandera import pa
 
 __all__ = [
     "AGES",

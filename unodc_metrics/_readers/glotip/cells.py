@@ -116,7 +116,9 @@ def _shown(row: Sequence[Any]) -> str:
     return text + (", ..." if len(cells) > 15 else "") if cells else "(empty)"
 
 
-def raise_no_header(rows: Sequence[Sequence[Any]], lines: Iterable[int], name: str | None) -> NoReturn:
+def raise_no_header(
+    rows: Sequence[Sequence[Any]], lines: Iterable[int], name: str | None
+) -> NoReturn:
     """Say why no header was found: the line that comes closest, or the first lines."""
     where = name or "the file"
     best: tuple[int, int, Sequence[Any]] | None = None

@@ -27,7 +27,6 @@ from unodc_metrics._readers.glotip.format import (
     norm,
 )
 from unodc_metrics._rules import SUPPRESSED_HIGH, Lookups
-from unodc_metrics._validation import eager_failures
 
 if TYPE_CHECKING:
     import numpy as np
@@ -125,7 +124,11 @@ def _outside_header(header: Sequence[Any], texts: list[Any], body_lines: Any) ->
         for line, cell in zip(body_lines, texts[j], strict=True):
             if not pd.isna(cell):
                 message = "holds data in a column that the header does not name"
-                out.append(_failure(f"(unnamed column {j + 1})", int(line), cell, "cell_outside_header", message))
+                out.append(
+                    _failure(
+                        f"(unnamed column {j + 1})", int(line), cell, "cell_outside_header", message
+                    )
+                )
     return out
 
 
@@ -189,7 +192,9 @@ def _frame(cols: dict[str, pd.Series], lines: Any) -> tuple[pd.DataFrame, list[F
     return frame, failures + year_failures
 
 
-def _cells(data: bytes, kind: str, name: str | None) -> tuple[list[list[Any]], Sequence[int], dict[str, Any]]:
+def _cells(
+    data: bytes, kind: str, name: str | None
+) -> tuple[list[list[Any]], Sequence[int], dict[str, Any]]:
     """The file's rows of cells, the line each starts on, and how the file was read."""
     info: dict[str, Any] = {"format": kind, "sheet": None, "encoding": None}
     if kind == "xlsx":
@@ -202,13 +207,18 @@ def _cells(data: bytes, kind: str, name: str | None) -> tuple[list[list[Any]], S
 def _with_lines(failures: list[Failure]) -> list[Failure]:
     """Each failure's message names its line of the file (a row is its line here)."""
     return [
-        f if f.row is None else dataclasses.replace(f, message=f"{f.message} (line {f.row} of the file)")
+        f
+        if f.row is None
+        else dataclasses.replace(f, message=f"{f.message} (line {f.row} of the file)")
         for f in failures
     ]
 
 
 def parse(data: bytes, kind: str, name: str | None, sha256: str) -> pd.DataFrame:
     """The long table of a download's bytes; every line it cannot read raises, all at once."""
+    # Imported here: validation loads pandas and pandera, which importing the reader does not.
+    from unodc_metrics._validation import eager_failures
+
     where = name or "the file"
     rows, lines, info = _cells(data, kind, name)
     at = find_header(rows)
@@ -226,6 +236,7 @@ def parse(data: bytes, kind: str, name: str | None, sha256: str) -> pd.DataFrame
     failures += read_failures
     bad_lines = {f.row for f in failures}
     checked = frame[~frame.index.isin(bad_lines)] if bad_lines else frame
+    out: pd.DataFrame
     out, schema_failures = eager_failures(checked, GLOTIP)
     failures += schema_failures
     if failures:
