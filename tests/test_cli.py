@@ -8,14 +8,13 @@ import subprocess
 import sys
 from io import StringIO
 from pathlib import Path
-from types import ModuleType
 
 import pandas as pd
 import pytest
 
 import unodc_metrics as um
 from unodc_metrics import export
-from unodc_metrics.cli import EXIT_FAILURE, EXIT_IO, EXIT_OK, EXIT_USAGE, main
+from unodc_metrics.cli import EXIT_FAILURE, EXIT_IO, EXIT_OK, EXIT_USAGE, main, report_checks
 
 COMMANDS = ["tables", "show", "export", "validate", "figures", "cite"]
 
@@ -280,15 +279,8 @@ def test_a_malformed_csv_is_a_failed_validation(
 # --------------------------------------------------------------------------------------------
 
 
-def figures_module() -> ModuleType:
-    module: ModuleType = pytest.importorskip("unodc_metrics._figures")
-    if not hasattr(module, "check_figures"):
-        pytest.skip("unodc_metrics._figures has no check_figures yet")
-    return module
-
-
 def test_figures_lists_every_figure_with_its_status(capsys: pytest.CaptureFixture[str]) -> None:
-    checks = figures_module().check_figures()
+    checks = um.check_figures()
     code, out, _ = run(capsys, "figures")
     assert code == EXIT_OK
     lines = out.splitlines()
@@ -300,7 +292,7 @@ def test_figures_lists_every_figure_with_its_status(capsys: pytest.CaptureFixtur
 
 
 def test_figures_as_json(capsys: pytest.CaptureFixture[str]) -> None:
-    checks = figures_module().check_figures()
+    checks = um.check_figures()
     code, out, _ = run(capsys, "figures", "--format", "json")
     assert code == EXIT_OK
     records = json.loads(out)
@@ -309,7 +301,7 @@ def test_figures_as_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_figures_check_passes_on_the_shipped_data(capsys: pytest.CaptureFixture[str]) -> None:
-    checks = figures_module().check_figures()
+    checks = um.check_figures()
     code, out, err = run(capsys, "figures", "--check")
     unrecorded = checks[(checks["status"] != "reproduced") & ~checks["recorded"].astype(bool)]
     assert code == (EXIT_OK if unrecorded.empty else EXIT_FAILURE), out + err
@@ -319,25 +311,73 @@ def test_figures_check_passes_on_the_shipped_data(capsys: pytest.CaptureFixture[
     )
 
 
-def test_figures_check_fails_on_an_unrecorded_failure(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    module = figures_module()
-    checks = module.check_figures()
-    broken = checks.copy()
-    broken.loc[1, "status"] = "inconsistent"
-    broken.loc[1, "recorded"] = False
-    broken.loc[2, "status"] = "not_derivable"
-    broken.loc[2, "recorded"] = True
-    monkeypatch.setattr(module, "check_figures", lambda *a, **k: broken.copy())
-    code, out, err = run(capsys, "figures", "--check")
+def checks_frame(*rows: tuple[str, str, bool, str | None]) -> pd.DataFrame:
+    """A frame of checks as ``check_figures`` gives them: figure, status, recorded, kind."""
+    return pd.DataFrame(
+        {
+            "figure_id": pd.array([r[0] for r in rows], dtype="string"),
+            "status": pd.array([r[1] for r in rows], dtype="string"),
+            "detail": pd.array([f"detail of {r[0]}" for r in rows], dtype="string"),
+            "kind": pd.array([r[3] for r in rows], dtype="string"),
+            "recorded": [r[2] for r in rows],
+        }
+    )
+
+
+def test_figures_check_fails_on_an_unrecorded_failure(capsys: pytest.CaptureFixture[str]) -> None:
+    checks = checks_frame(
+        ("PST-02a", "reproduced", False, None),
+        ("PST-02b", "inconsistent", False, "sum"),
+        ("TRN-05a", "not_derivable", True, None),
+        ("TRN-05b", "reproduced", False, "sum"),
+    )
+    code = report_checks(checks)
+    out, err = capsys.readouterr()
     assert code == EXIT_FAILURE
-    first, second = str(broken.loc[1, "figure_id"]), str(broken.loc[2, "figure_id"])
-    assert f"  - {first}: inconsistent" in out
-    assert "NOT RECORDED" in out
-    assert f"  - {second}: not_derivable" in out
-    assert err.startswith("unodc-metrics: error: 1 figure fail")
-    assert first in err and second not in err
+    assert out == (
+        "2 of 4 figures reproduced from the tables.\n"
+        "  - PST-02b: inconsistent (sum), NOT RECORDED: detail of PST-02b\n"
+        "  - TRN-05a: not_derivable, recorded: detail of TRN-05a\n"
+    )
+    assert err == (
+        "unodc-metrics: error: 1 figure fails to reproduce and is not a recorded "
+        "inconsistency of the report: PST-02b\n"
+    )
+
+
+def test_figures_check_names_every_unrecorded_failure(capsys: pytest.CaptureFixture[str]) -> None:
+    checks = checks_frame(
+        ("PST-02a", "inconsistent", False, None),
+        ("PST-02b", "not_derivable", False, None),
+    )
+    code = report_checks(checks)
+    out, err = capsys.readouterr()
+    assert code == EXIT_FAILURE
+    assert out.splitlines()[0] == "0 of 2 figures reproduced from the tables."
+    assert err == (
+        "unodc-metrics: error: 2 figures fail to reproduce and are not recorded "
+        "inconsistencies of the report: PST-02a, PST-02b\n"
+    )
+
+
+def test_figures_check_passes_when_every_failure_is_recorded(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    checks = checks_frame(
+        ("PST-02a", "reproduced", False, None),
+        ("TRN-05a", "inconsistent", True, "sum"),
+    )
+    assert report_checks(checks) == EXIT_OK
+    out, err = capsys.readouterr()
+    assert out == (
+        "1 of 2 figures reproduced from the tables.\n"
+        "  - TRN-05a: inconsistent (sum), recorded: detail of TRN-05a\n"
+        "The others are recorded: inconsistencies of the report that the data flags, or "
+        "figures declared not derivable.\n"
+    )
+    assert err == ""
+    assert report_checks(checks.head(1)) == EXIT_OK
+    assert capsys.readouterr() == ("1 of 1 figures reproduced from the tables.\n", "")
 
 
 # --------------------------------------------------------------------------------------------
@@ -368,9 +408,11 @@ def test_cite_as_bibtex(capsys: pytest.CaptureFixture[str]) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def run_process(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def run_process(
+    *args: str, cwd: Path, module: str = "unodc_metrics.cli"
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "unodc_metrics.cli", *args],
+        [sys.executable, "-m", module, *args],
         capture_output=True,
         text=True,
         cwd=cwd,
@@ -402,3 +444,10 @@ def test_the_pipeline_as_a_process(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     done = run_process("validate", "data/trainings.parquet", "--table", "trainings", cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("module", ["unodc_metrics", "unodc_metrics.cli"])
+def test_both_modules_run_the_command(tmp_path: Path, module: str) -> None:
+    done = run_process("--version", cwd=tmp_path, module=module)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == f"unodc-metrics {um.__version__} (source edition {um.SOURCE_EDITION})\n"
