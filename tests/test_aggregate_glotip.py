@@ -1,8 +1,9 @@
 """The aggregations on the long shape of a GLOTIP download.
 
 The real file is checked against a plain-pandas computation written here, independently of
-the narwhals code in ``_aggregate`` (a pivot of each cell's rows by role, then sums), and
-against golden values; small generated long frames check each promise as a property.
+the package's narwhals code in ``unodc_metrics._aggregations`` (a pivot of each cell's rows
+by role, then sums), and against golden values; small generated long frames check each
+promise as a property.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import unodc_metrics as um
-from unodc_metrics._aggregate import UnknownSex
-from unodc_metrics._glotip import COLUMNS, SUPPRESSED_HIGH, read_glotip
+from unodc_metrics import UnknownSex
+from unodc_metrics._readers import COLUMNS, SUPPRESSED_HIGH, read_glotip
 
 GLOTIP_DIR = Path(__file__).resolve().parents[2] / "shared" / "external" / "glotip"
 GLOTIP_FILE = GLOTIP_DIR / "data_glotip_2025-04-14.xlsx"
@@ -770,3 +771,25 @@ def test_an_invalid_long_frame_lists_every_failure() -> None:
         failures = info.value.failures
         assert set(failures["column"]) == {"sex", "censored, value, value_low, value_high"}
         assert failures["row"].tolist() == [1, 1]
+        assert dict(zip(failures["column"], failures["rule"], strict=True)) == {
+            "sex": "isin",
+            "censored, value, value_low, value_high": "bounds_follow_censoring",
+        }
+
+
+def test_a_failure_shows_each_value_as_the_frame_holds_it() -> None:
+    # A censored row makes polars' value column hold a null: its counts are still whole.
+    frame = long_frame([(CELL_2021, "total", "total", 103), (CELL_2021, "female", "total", None)])
+    bad = frame.assign(value_high=pd.array([104, 4], dtype="Int64"))
+    for kind in (bad, pl.from_pandas(bad)):
+        with pytest.raises(um.ValidationError) as info:
+            um.gender_breakdown(kind, table="glotip")
+        failures = info.value.failures
+        assert failures[["column", "row", "value", "rule"]].values.tolist() == [
+            [
+                "censored, value, value_low, value_high",
+                0,
+                "censored=False, value=103, value_low=103, value_high=104",
+                "bounds_follow_censoring",
+            ]
+        ]

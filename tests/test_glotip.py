@@ -19,17 +19,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from unodc_metrics import ValidationError
-from unodc_metrics._glotip import (
+from unodc_metrics._readers import (
     CACHE_ENV,
     COLUMNS,
     FILE_COLUMNS,
     READER_VERSION,
-    GlotipSchema,
     read_glotip,
 )
+from unodc_metrics.schemas import GlotipSchema, rules_of
 
 GLOTIP_DIR = Path(__file__).resolve().parents[2] / "shared" / "external" / "glotip"
 GLOTIP_FILE = GLOTIP_DIR / "data_glotip_2025-04-14.xlsx"
+# The columns of every failure frame, in order (the reader's has no ``line``: its ``row`` is
+# the file's line).
+FAILURE_COLUMNS = ["table", "column", "row", "id", "value", "check", "rule", "message"]
 
 HEADER = list(FILE_COLUMNS)
 PLACE = ["NLD", "Netherlands", "Europe", "Western Europe"]
@@ -169,7 +172,10 @@ def test_a_bad_value_cell_names_its_line(tmp_path: Path) -> None:
         read_glotip(path)
     err = info.value
     assert err.table == "glotip"
-    assert err.failures[["column", "row", "value"]].values.tolist() == [["value", 6, "abc"]]
+    assert list(err.failures.columns) == FAILURE_COLUMNS
+    assert err.failures[["column", "row", "value", "rule"]].values.tolist() == [
+        ["value", 6, "abc", "count_text"]
+    ]
     assert "(line 6 of the file)" in str(err)
 
 
@@ -198,7 +204,24 @@ def test_every_unreadable_line_is_reported_at_once() -> None:
         "value",
         "country",
     ]
-    assert failures["value"].tolist()[:3] == ["-3", "20x1", "Transgender"]
+    assert failures["value"].tolist() == [
+        "-3",
+        "20x1",
+        "Transgender",
+        "<missing>",
+        "Elderly",
+        "<3",
+        "<missing>",
+    ]
+    assert failures["rule"].tolist() == [
+        "count_text",
+        "year_text",
+        "isin",
+        "count_text",
+        "isin",
+        "count_text",
+        "not_nullable",
+    ]
     assert all(f"(line {n} of the file)" in m for n, m in failures[["row", "message"]].values)
 
 
@@ -208,8 +231,11 @@ def test_numbers_stored_as_numbers(tmp_path: Path) -> None:
     assert df["value"].tolist() == [12, 1192]
     assert df["year"].tolist() == [2020, 2021]
     rows = [HEADER, row(value=12.5)]
-    with pytest.raises(ValidationError, match=r"12\.5"):
+    with pytest.raises(ValidationError, match=r"12\.5") as info:
         read_glotip(write_xlsx(tmp_path / "g.xlsx", rows))
+    assert info.value.failures[["column", "row", "rule"]].values.tolist() == [
+        ["value", 2, "count_text"]
+    ]
 
 
 def test_blank_lines_are_skipped_and_counted(tmp_path: Path) -> None:
@@ -226,8 +252,8 @@ def test_data_outside_the_named_columns_is_an_error(tmp_path: Path) -> None:
     rows = [HEADER, DATA[0], [*DATA[1], "stray"], DATA[2]]
     with pytest.raises(ValidationError) as info:
         read_glotip(write_xlsx(tmp_path / "f.xlsx", rows))
-    assert info.value.failures[["column", "row", "value"]].values.tolist() == [
-        ["(unnamed column 14)", 3, "stray"]
+    assert info.value.failures[["column", "row", "value", "rule"]].values.tolist() == [
+        ["(unnamed column 14)", 3, "stray", "cell_outside_header"]
     ]
 
 
@@ -336,6 +362,14 @@ def test_schema_rejects_bounds_that_contradict_censoring() -> None:
         GlotipSchema.validate(bad, lazy=True)
     failed = info.value.failure_cases
     assert set(failed["index"].dropna()) == {0, 1, 2, 3}
+    # pandera's dataframe checks are the schema's rules, reported by their messages.
+    rules = {rule.id: rule for rule in rules_of(GlotipSchema)}
+    assert set(rules) == {"bounds_follow_censoring", "iso_flag_true"}
+    rows_by_rule = {
+        rule_id: set(failed.loc[failed["check"] == rule.message, "index"])
+        for rule_id, rule in rules.items()
+    }
+    assert rows_by_rule == {"bounds_follow_censoring": {0, 3}, "iso_flag_true": {2}}
 
 
 # --- The cache --------------------------------------------------------------------------
@@ -379,8 +413,10 @@ def test_a_corrupt_cache_file_is_replaced(tmp_path: Path) -> None:
 
 
 def test_importing_the_reader_does_not_import_pandas() -> None:
+    # The reader module loads narwhals, but pandas and pandera only when a file is read.
     code = (
-        "import sys, unodc_metrics._glotip; print(sorted({'pandas', 'pandera'} & set(sys.modules)))"
+        "import sys, unodc_metrics._readers; "
+        "print(sorted({'pandas', 'pandera'} & set(sys.modules)))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
