@@ -14,6 +14,17 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from unodc_metrics._base.engines import quiet
+from unodc_metrics._catalogue import SCHEMA_NAMES
+from unodc_metrics.schemas import pandera_schema
+
+# With pyspark installed, pandera tries pyspark.pandas, which warns under pandas 3, when it is
+# imported and whenever it builds a schema. The package silences that warning around its own
+# calls (pandera_schema); tests and docstrings that call pandera themselves (`.to_schema()`)
+# would see it, so every schema is built once here, quietly, before any test runs.
+for _table in SCHEMA_NAMES:
+    pandera_schema(_table)
+
 REPORT_FILE = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_84e408440e65b4cf.txt"
 
 
@@ -62,7 +73,8 @@ class Engine:
         import narwhals as nw
 
         # Through Arrow: PySpark's own conversion to pandas does not support pandas 3.
-        table = nw.from_native(frame).lazy().collect(backend="pyarrow").to_native()
+        with quiet():  # narwhals warns about its Dask support whenever it reads a Dask frame
+            table = nw.from_native(frame).lazy().collect(backend="pyarrow").to_native()
         out: pd.DataFrame = table.to_pandas().astype(object)
         return out.where(out.notna(), None)
 

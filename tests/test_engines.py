@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from conftest import Engine
 
 import unodc_metrics as um
-from unodc_metrics._aggregate import UnknownSex
+from unodc_metrics import UnknownSex
 
 MODES: tuple[UnknownSex, ...] = ("separate", "known_only", "proportional", "bounds")
 TEXT_ORDER = ("excluded",)  # lists ids: in row order on pandas, in id order on engines

@@ -30,16 +30,26 @@ def test_version_comes_from_the_package_metadata() -> None:
 
 
 def test_import_reads_no_data_and_skips_heavy_modules() -> None:
+    # An audit hook sees every file that the interpreter opens.
     code = (
-        "import sys, unodc_metrics as um\n"
-        "from unodc_metrics import _tables\n"
-        "assert 'pandera' not in sys.modules, 'pandera imported at import time'\n"
-        "assert 'pandas' not in sys.modules, 'pandas imported at import time'\n"
-        "assert _tables._validated.cache_info().currsize == 0\n"
-        "assert _tables._metadata_records.cache_info().currsize == 0\n"
+        "import sys\n"
+        "opened = []\n"
+        "sys.addaudithook(lambda event, args: opened.append(str(args[0]))"
+        " if event == 'open' else None)\n"
+        "import unodc_metrics as um\n"
+        "data = [p for p in opened if p.endswith(('.csv', '.json'))]\n"
+        "assert not data, f'data read at import time: {data}'\n"
+        "for heavy in ('pandas', 'pandera', 'pyarrow', 'narwhals', 'polars'):\n"
+        "    assert heavy not in sys.modules, f'{heavy} imported at import time'\n"
         "assert um.schemas.Trainings is not None\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_import_leaves_the_warning_filters_alone() -> None:
+    code = "import sys, warnings; n = len(warnings.filters); import unodc_metrics; "
+    code += "assert len(warnings.filters) == n, (n, len(warnings.filters))"
+    subprocess.run([sys.executable, "-W", "error", "-c", code], check=True)
 
 
 def test_unknown_attributes_raise() -> None:
@@ -86,6 +96,15 @@ def test_wheel_contains_the_data_and_no_build_scripts(wheel: Path) -> None:
     assert "unodc_metrics/data/metadata.json" in names
     assert "unodc_metrics/py.typed" in names
     assert not any("build_parties" in n or "update_metadata" in n for n in names)
+    # Every layer ships; the page generators and the MkDocs hook (tools/) do not.
+    packages = {n.rsplit("/", 1)[0] for n in names if n.endswith("/__init__.py")}
+    for layer in ("_base", "_catalogue", "_rules", "schemas", "_validation", "_tables"):
+        assert f"unodc_metrics/{layer}" in packages
+    for layer in ("_readers", "_aggregations", "_figures", "export", "plot", "cli"):
+        assert f"unodc_metrics/{layer}" in packages
+    assert not any(
+        n.startswith("tools/") or "table_pages" in n or "figures_page" in n for n in names
+    )
 
 
 def test_wheel_installs_in_a_fresh_environment_and_loads_every_table(

@@ -40,6 +40,7 @@ def failures_of(df: pd.DataFrame, table: str) -> pd.DataFrame:
         "id",
         "value",
         "check",
+        "rule",
         "message",
     ]
     return err.failures

@@ -3,8 +3,8 @@
 They read the columns that :data:`NESTING` adds to every row: how many rows have the id of
 its whole (none where ``part_of`` names no row), the largest ``value_high`` among them,
 whether any of them has no upper bound, and the sum of ``value_low`` over the parts of the
-same whole and breakdown. Only the parts are joined to their wholes, so that the work grows
-with the number of parts, not with the square of the table.
+same whole and breakdown. The wholes are looked up only among the ids that some part names,
+so that grouping the wholes costs as many parts as there are.
 
 Where an id repeats (itself a failure of the id's uniqueness), a part is compared with the
 largest ``value_high`` among the rows of that id, with no bound if any of them has none, and
@@ -66,20 +66,10 @@ def _nest(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
         .rename({"id": "__id"})
     )
     sums = parts.group_by("part_of", _KEY).agg(nw.col("value_low").sum().alias(_PARTS))
-    joined = parts.join(sums, on=["part_of", _KEY], how="left").join(
-        wholes, left_on="part_of", right_on="__id", how="left"
-    )
-    added = [_whole("n"), _whole("high"), _whole("open"), _PARTS]
-    typed = [nw.col(c).cast(nw.Int64) for c in added]
-    joined = joined.with_columns(*typed)
-    # The rows that are no part: no whole, no parts. A null of a known dtype, on every engine.
-    nothing = nw.when(nw.lit(value=False)).then(nw.col("value_low")).cast(nw.Int64)
-    texts = [nw.when(nw.lit(value=False)).then(nw.col(c)).alias(_whole(c)) for c in carried]
-    rest = frame.filter(nw.col("part_of").is_null()).with_columns(
-        key.alias(_KEY), *(nothing.alias(c) for c in added), *texts
-    )
-    columns = [*keep, _KEY, *added, *(_whole(c) for c in carried)]
-    return nw.concat([joined.select(columns), rest.select(columns)], how="vertical")
+    found = sums.join(wholes, left_on="part_of", right_on="__id", how="left")
+    # Every row is kept, in one join; a row that is no part finds no whole and no sum, so its
+    # added columns are missing (the null of each engine's own dtype).
+    return frame.with_columns(key.alias(_KEY)).join(found, on=["part_of", _KEY], how="left")
 
 
 NESTING = Preparation("nesting", ("id", "part_of", "value_low", "value_high"), _nest)

@@ -24,11 +24,11 @@ def _read_csv(name: str) -> pd.DataFrame:
     """Read a shipped CSV with the dtypes its schema declares."""
     import pandas as pd
 
-    from unodc_metrics.schemas import schema_for
+    from unodc_metrics.schemas import pandera_schema
 
     dtypes: dict[str, Any] = {}
     dates: list[str] = []
-    for col, spec in schema_for(name).to_schema().columns.items():
+    for col, spec in pandera_schema(name).columns.items():
         kind = str(spec.dtype)
         if kind.startswith("datetime"):
             dates.append(col)

@@ -40,7 +40,7 @@ from unodc_metrics._validation._pandera import (
     run_pandera,
 )
 from unodc_metrics._validation._runner import Frame, run
-from unodc_metrics.schemas import rules_of, schema_for
+from unodc_metrics.schemas import pandera_schema, rules_of, schema_for
 
 __all__ = ["eager_failures", "validate_eager", "validate_lazy"]
 
@@ -62,7 +62,7 @@ def eager_failures(
 ) -> tuple[Any, list[Failure]]:
     """A coerced copy of a pandas or polars DataFrame, and every failure found in it."""
     model = schema_for(table)
-    schema = model.to_schema()
+    schema = pandera_schema(table)
     frame = nw.from_native(df, eager_only=True)
     is_pandas = frame.implementation.is_pandas()
     index_names = tuple(str(n) for n in df.index.names if n is not None) if is_pandas else ()
@@ -113,7 +113,7 @@ def validate_lazy(frame: nw.LazyFrame[Any], table: str, lookups: Lookups | None 
         ValidationError: If the frame does not meet the table's schema.
     """
     model = schema_for(table)
-    schema = model.to_schema()
+    schema = pandera_schema(table)
     names = frame.collect_schema().names()
     failures, missing = column_failures(names, schema, table)
     wrong_dtypes, wrong = dtype_failures(frame, schema, table)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
+from unodc_metrics._base.engines import quiet
 from unodc_metrics._base.failures import Failure
 from unodc_metrics._base.values import as_text
 from unodc_metrics._validation._messages import human
@@ -33,8 +34,6 @@ def coerce_pandas(df: Any, schema: pa.DataFrameSchema, table: str) -> Coerced:
     """A copy of a pandas frame, with a fresh 0-based index and every column of the schema
     read as its dtype. Failures name the rows by the caller's index labels."""
     import numpy as np
-    import pandas as pd
-    import pandera.errors
 
     index = df.index
     out = df.reset_index(drop=True)
@@ -45,26 +44,53 @@ def coerce_pandas(df: Any, schema: pa.DataFrameSchema, table: str) -> Coerced:
         if name not in out.columns or str(out[name].dtype) == str(column.dtype):
             continue
         series = out[name]
-        try:
-            out[name] = column.dtype.try_coerce(series)
+        coerced, bad = _read_pandas(series, column.dtype)
+        out[name] = coerced
+        if not bad.any():
             continue
-        except pandera.errors.ParserError as exc:
-            cases = exc.failure_cases
-            bad = np.zeros(len(series), dtype=bool)
-            bad[pd.to_numeric(cases["index"], errors="coerce").dropna().astype(int)] = True
-        try:
-            out[name] = column.dtype.try_coerce(series.mask(bad))
-        except (pandera.errors.ParserError, TypeError, ValueError):
-            bad = series.notna().to_numpy(dtype=bool)
-            out[name] = column.dtype.coerce(pd.Series([None] * len(series), dtype=object))
         positions = np.flatnonzero(bad)
         unreadable[name] = set(positions.tolist())
         for i in positions:
             id_ = None if ids is None else ids.iat[i]
-            failures.append(
-                _unreadable(table, name, index[i], id_, series.iat[i], str(column.dtype))
-            )
+            value, dtype = series.iat[i], str(column.dtype)
+            failures.append(_unreadable(table, name, index[i], id_, value, dtype))
     return out, failures, unreadable
+
+
+def _read_pandas(series: Any, dtype: Any) -> tuple[Any, Any]:
+    """``series`` read as pandera's ``dtype``, missing where a value cannot be read; and a
+    mask of those values."""
+    import numpy as np
+    import pandas as pd
+    import pandera.errors
+
+    try:
+        return dtype.try_coerce(series), np.zeros(len(series), dtype=bool)
+    except pandera.errors.ParserError as exc:
+        cases = exc.failure_cases
+    bad = np.zeros(len(series), dtype=bool)
+    if cases is not None and "index" in cases:
+        bad[pd.to_numeric(cases["index"], errors="coerce").dropna().astype(int)] = True
+    else:  # pandera named no value: try each distinct one
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        unreadable = [not _readable(dtype, value) for value in uniques]
+        bad = np.array([*unreadable, False], dtype=bool)[codes]
+    try:
+        return dtype.try_coerce(series.mask(bad)), bad
+    except (pandera.errors.ParserError, TypeError, ValueError):
+        bad = series.notna().to_numpy(dtype=bool)
+        return dtype.coerce(pd.Series([None] * len(series), dtype=object)), bad
+
+
+def _readable(dtype: Any, value: Any) -> bool:
+    import pandas as pd
+    import pandera.errors
+
+    try:
+        dtype.try_coerce(pd.Series([value], dtype=object))
+    except (pandera.errors.ParserError, TypeError, ValueError):
+        return False
+    return True
 
 
 def polars_dtype(pandas_dtype: str) -> Any:
@@ -120,7 +146,8 @@ def polars_column_schema(
     On a lazy frame, which is not coerced, dates are left to the dtype family check (any unit
     or time zone will do) and uniqueness to the runner.
     """
-    import pandera.polars as pap
+    with quiet():  # pandera's polars API tries pyspark.pandas on first import
+        import pandera.polars as pap
 
     columns: Mapping[str, Any] = {
         name: pap.Column(

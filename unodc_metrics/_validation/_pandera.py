@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
+from unodc_metrics._base.engines import quiet
 from unodc_metrics._base.failures import LISTED, Failure
 from unodc_metrics._base.values import as_text, is_missing
 from unodc_metrics._validation._messages import human, rule_id
@@ -41,7 +42,8 @@ def run_pandera(column_schema: Any, native: Any, *, inplace: bool) -> list[dict[
     import pandera.errors
 
     try:
-        column_schema.validate(native, lazy=True, inplace=inplace)
+        with quiet():  # pandera tries pyspark.pandas as it first registers its backends
+            column_schema.validate(native, lazy=True, inplace=inplace)
     except pandera.errors.SchemaErrors as exc:
         cases = exc.failure_cases
         cases = cases.to_pandas() if hasattr(cases, "to_pandas") else cases

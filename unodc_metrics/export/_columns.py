@@ -82,7 +82,7 @@ def columns(name: str) -> list[Column]:
         >>> value.kind, value.unit, value.nullable
         ('integer', 'persons', False)
     """
-    from unodc_metrics.schemas import schema_for
+    from unodc_metrics.schemas import pandera_schema
 
     units = metadata(name).units
     return [
@@ -95,7 +95,7 @@ def columns(name: str) -> list[Column]:
             unique=bool(spec.unique),
             checks=tuple((c.name, dict(c.statistics or {})) for c in spec.checks),
         )
-        for col, spec in schema_for(name).to_schema().columns.items()
+        for col, spec in pandera_schema(name).columns.items()
     ]
 
 

@@ -22,6 +22,7 @@ raises a :class:`unodc_metrics.ValidationError` that lists every failure.
 
 from __future__ import annotations
 
+from unodc_metrics._base.engines import quiet
 from unodc_metrics._base.vocabulary import (
     AGES,
     EXPLOITATIONS,
@@ -79,6 +80,7 @@ __all__ = [
     "Publications",
     "Rescues",
     "Trainings",
+    "pandera_schema",
     "rules_of",
     "schema_for",
 ]
@@ -98,3 +100,18 @@ def schema_for(table: str) -> type[pa.DataFrameModel]:
         raise LookupError(f"no table named {table!r}; the tables are: {', '.join(SCHEMA_NAMES)}")
     model: type[pa.DataFrameModel] = globals()[SCHEMA_NAMES[table]]
     return model
+
+
+def pandera_schema(table: str) -> pa.DataFrameSchema:
+    """The pandera ``DataFrameSchema`` of a table, by name: ``schema_for(table).to_schema()``.
+
+    pandera builds a schema on first use, and, with pyspark installed, tries to import
+    ``pyspark.pandas`` while it does, which warns under pandas 3; this builds it with that
+    warning silenced (:func:`unodc_metrics._base.engines.quiet`).
+
+    Examples:
+        >>> pandera_schema("arrests").columns["value"].dtype
+        DataType(Int64)
+    """
+    with quiet():
+        return schema_for(table).to_schema()

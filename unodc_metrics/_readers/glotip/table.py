@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from unodc_metrics._base.errors import ValidationError
 from unodc_metrics._base.failures import Failure, failure_frame
+from unodc_metrics._base.values import is_missing
 from unodc_metrics._readers.glotip.cells import (
     csv_rows,
     excel_rows,
@@ -86,7 +87,7 @@ def _edition_date(cells: Iterable[Any]) -> str | None:
 
 
 def _failure(column: str, line: int, value: Any, check: str, message: str) -> Failure:
-    text = "<missing>" if value is None or value != value else str(value)
+    text = "<missing>" if is_missing(value) else str(value)
     return Failure(GLOTIP, column, line, None, text, check, check, message)
 
 
