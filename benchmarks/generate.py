@@ -11,7 +11,7 @@ million rows take seconds. The same ``seed`` and ``rows`` always give the same t
   rounding allows, comma lists of inferred attributes and flags, and nested rows (``part_of``)
   whose parts never exceed their whole.
 - :func:`trainings_pandas` and :func:`trainings_polars` give it with the dtypes that
-  ``unodc_metrics.load`` and ``validate_polars`` use.
+  ``unodc_metrics.load`` and ``unodc_metrics.validate`` use.
 - :func:`glotip_arrow` builds a table in the long shape of a dataUNODC GLOTIP download (the
   13 columns of the file, ``txtVALUE`` as text with ``<5`` for suppressed counts), and
   :func:`write_glotip_csv` writes it as the portal would, after its two preamble lines.
@@ -33,7 +33,7 @@ import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 
-from unodc_metrics._glotip import FILE_COLUMNS
+from unodc_metrics.export import DATAUNODC_COLUMNS
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -267,7 +267,7 @@ PERIOD_KINDS = ("calendar_year", "part_of_year", "date_range", "stock", "cumulat
 INFERRED = ("period_end", "initiative", "country,period_start,period_end", "part_of", "sex")
 FLAGS = ("parts_short_of_total", "nonexistent_date", "outside_reporting_period,nonexistent_date")
 
-GLOTIP_FILE_COLUMNS: tuple[str, ...] = tuple(FILE_COLUMNS)
+GLOTIP_FILE_COLUMNS: tuple[str, ...] = tuple(DATAUNODC_COLUMNS)
 """The 13 columns of a dataUNODC GLOTIP download, in the file's order."""
 
 _NS_PER_DAY = 86_400 * 1_000_000_000
@@ -508,7 +508,7 @@ def trainings_pandas(rows: int, seed: int = SEED) -> pd.DataFrame:
 
 
 def trainings_polars(rows: int, seed: int = SEED) -> pl.DataFrame:
-    """A valid trainings-shaped polars DataFrame, with the dtypes ``validate_polars`` expects."""
+    """A valid trainings-shaped polars DataFrame, with the dtypes ``unodc_metrics.validate`` expects."""
     import polars as pl
 
     frame = pl.from_arrow(trainings_arrow(rows, seed))

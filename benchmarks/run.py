@@ -324,8 +324,12 @@ def baseline_validate(df: pd.DataFrame) -> tuple[list[str], dict[str, pd.Series]
     import pyarrow as pa
     import pyarrow.compute as pc  # type: ignore[import-untyped]
 
+    import unodc_metrics as um
     from unodc_metrics import schemas
-    from unodc_metrics._tables import initiative_codes, measure_names
+
+    measures = um.load("measures")
+    trainings_measures = set(measures.loc[measures["table"] == "trainings", "measure"])
+    initiative_codes = set(um.load("initiatives")["code"])
 
     problems: list[str] = []
     if list(df.columns) != _COLUMN_ORDER:
@@ -356,7 +360,7 @@ def baseline_validate(df: pd.DataFrame) -> tuple[list[str], dict[str, pd.Series]
         "paragraph": (df["paragraph"] >= 1).fillna(False),
         "phrase": filled("phrase"),
         "description": filled("description"),
-        "measure": present("measure") & df["measure"].isin(measure_names("trainings")),
+        "measure": present("measure") & df["measure"].isin(trainings_measures),
         "value": present("value") & ge0("value"),
         "qualifier": q.isin(schemas.QUALIFIERS),
         "value_low": present("value_low") & ge0("value_low"),
@@ -425,7 +429,7 @@ def baseline_validate(df: pd.DataFrame) -> tuple[list[str], dict[str, pd.Series]
         False
     )
     initiative = df["initiative"]
-    rules["initiative_known"] = initiative.isna() | initiative.isin(initiative_codes())
+    rules["initiative_known"] = initiative.isna() | initiative.isin(initiative_codes)
     country = df["country"]
     rules["country_is_iso3166"] = country.isna() | country.isin(schemas._iso3166_alpha3())
 

@@ -665,9 +665,10 @@ def test_a_repeated_or_unknown_column_is_reported_once(arrests_csv: Path) -> Non
     writer.writerow([*rows[0], "value", "extra"])
     writer.writerows([*r, r[i], "x"] for r in rows[1:])
     found = failures(write(arrests_csv, buffer.getvalue()), "arrests")
+    # Failures of whole columns come last, by column.
     assert found[["column", "row", "rule"]].values.tolist() == [
-        ["value", pd.NA, "column_duplicated"],
         ["extra", pd.NA, "column_in_schema"],
+        ["value", pd.NA, "column_duplicated"],
     ]
 
 

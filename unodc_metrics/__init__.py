@@ -10,10 +10,10 @@ use, so that ``import unodc_metrics`` stays cheap. Nothing inside the package im
 ``docs/architecture.md`` maps the layers behind it.
 
 Examples:
-    >>> import unodc_metrics as um
-    >>> "trainings" in set(um.tables()["name"])
+    >>> from unodc_metrics import count_parties, load, tables
+    >>> "trainings" in set(tables()["name"])
     True
-    >>> um.count_parties(um.load("parties"), "2022-07-22").high
+    >>> count_parties(load("parties"), "2022-07-22").high
     178
 """
 

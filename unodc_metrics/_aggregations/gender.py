@@ -174,16 +174,16 @@ def gender_breakdown(
         TypeError: If ``df`` is not a frame of a kind listed above.
 
     Examples:
-        >>> import unodc_metrics as um
-        >>> trainings = um.load("trainings")
+        >>> from unodc_metrics import gender_breakdown, load, read_glotip
+        >>> trainings = load("trainings")
         >>> gptip = trainings[trainings["initiative"] == "GPTIP"]
-        >>> out = um.gender_breakdown(gptip)
+        >>> out = gender_breakdown(gptip)
         >>> out[["female", "male", "unknown", "unreconciled", "total"]]
            female  male  unknown  unreconciled  total
         0    1138   715      919             4   2776
         >>> round(float(out.loc[0, "female_share"]), 3)
         0.41
-        >>> b = um.gender_breakdown(gptip, unknown="bounds")
+        >>> b = gender_breakdown(gptip, unknown="bounds")
         >>> [round(float(b.loc[0, c]), 3) for c in ("female_share_low", "female_share_high")]
         [0.41, 0.742]
 
@@ -197,8 +197,8 @@ def gender_breakdown(
         >>> counts = [("Total", "Total", 22), ("Female", "Total", 17), ("Male", "Total", "<5")]
         >>> counts += [("Unknown", "Unknown", "<5")]
         >>> lines = [header] + [f"{cell},{s},{a},2022,Counts,{n},GLOTIP" for s, a, n in counts]
-        >>> glotip = um.read_glotip(io.StringIO("".join(line + chr(10) for line in lines)))
-        >>> out = um.gender_breakdown(glotip, by="year")
+        >>> glotip = read_glotip(io.StringIO("".join(line + chr(10) for line in lines)))
+        >>> out = gender_breakdown(glotip, by="year")
         >>> out[["year", "female", "male", "unknown", "unreconciled", "total", "qualifier"]]
            year  female  male  unknown  unreconciled  total qualifier
         0  2022      17  <NA>     <NA>          <NA>     22     range

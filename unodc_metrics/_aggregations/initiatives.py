@@ -111,8 +111,8 @@ def trainees_per_initiative(
         TypeError: If ``df`` is not a frame of a kind listed above.
 
     Examples:
-        >>> import unodc_metrics as um
-        >>> out = um.trainees_per_initiative()
+        >>> from unodc_metrics import trainees_per_initiative
+        >>> out = trainees_per_initiative()
         >>> out[["initiative", "basis", "total", "female", "male", "unknown"]]
           initiative       basis  total  female  male  unknown
         0    GLO.ACT  cumulative   1488     553   933        2

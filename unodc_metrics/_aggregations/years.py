@@ -129,14 +129,14 @@ def totals_by_year(
         TypeError: If ``df`` is not a frame of a kind listed above.
 
     Examples:
-        >>> import unodc_metrics as um
-        >>> out = um.totals_by_year(um.load("rescues"), table="rescues")
+        >>> from unodc_metrics import load, read_glotip, totals_by_year
+        >>> out = totals_by_year(load("rescues"), table="rescues")
         >>> out[["status", "year", "total", "rows", "rows_excluded"]]
                status  year  total  rows  rows_excluded
         0  identified  2021     18     1              0
         1     rescued  2020    124     2              2
         2     rescued  2021     85     2              3
-        >>> um.totals_by_year(um.load("protocol_status"), table="protocol_status")
+        >>> totals_by_year(load("protocol_status"), table="protocol_status")
         Traceback (most recent call last):
         ...
         ValueError: measure 'parties' of table 'protocol_status' is not additive (Parties to the Trafficking in Persons Protocol (a stock).): its values cannot be summed over time. Keep only the rows of additive measures, e.g. df[df["measure"] != "parties"].
@@ -151,8 +151,8 @@ def totals_by_year(
         >>> place = ",Europe,Western Europe,Detected trafficking victims,Total,Total,"
         >>> lines = [header] + [f"{a}{place}Total,Total,2022,Counts,{n},GLOTIP" for a, n in rows]
         >>> lines[3] = lines[3].replace("Total,Total,2022", "Female,Total,2022")
-        >>> glotip = um.read_glotip(io.StringIO("".join(line + chr(10) for line in lines)))
-        >>> out = um.totals_by_year(glotip, table="glotip")
+        >>> glotip = read_glotip(io.StringIO("".join(line + chr(10) for line in lines)))
+        >>> out = totals_by_year(glotip, table="glotip")
         >>> out[["year", "total", "qualifier", "total_low", "total_high", "rows", "censored"]]
            year  total qualifier  total_low  total_high  rows  censored
         0  2022   <NA>     range         22          26     2         1

@@ -165,8 +165,8 @@ def metadata(name: str) -> TableMetadata:
         LookupError: If there is no such table.
 
     Examples:
-        >>> import unodc_metrics as um
-        >>> meta = um.metadata("trainings")
+        >>> from unodc_metrics import metadata
+        >>> meta = metadata("trainings")
         >>> meta.units["value"], meta.source.date.isoformat()
         ('persons', '2022-07-22')
         >>> len(meta.sha256)

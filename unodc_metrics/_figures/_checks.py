@@ -164,8 +164,8 @@ def check_figures(tables: Mapping[str, pd.DataFrame] | None = None) -> pd.DataFr
         LookupError: If ``tables`` names a table that does not exist.
 
     Examples:
-        >>> import unodc_metrics as um
-        >>> checks = um.check_figures().set_index("figure_id")
+        >>> from unodc_metrics import check_figures
+        >>> checks = check_figures().set_index("figure_id")
         >>> trn = checks.loc["TRN-05a"]
         >>> trn["status"], float(trn["expected"]), float(trn["computed"]), bool(trn["recorded"])
         ('inconsistent', 2776.0, 2772.0, True)

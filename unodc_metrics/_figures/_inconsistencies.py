@@ -212,8 +212,8 @@ def inconsistencies(tables: Mapping[str, pd.DataFrame] | None = None) -> pd.Data
         LookupError: If ``tables`` names a table that does not exist.
 
     Examples:
-        >>> import unodc_metrics as um
-        >>> found = um.inconsistencies()
+        >>> from unodc_metrics import inconsistencies
+        >>> found = inconsistencies()
         >>> found[["paragraph", "kind", "id"]].head(1).to_dict("records")
         [{'paragraph': 5, 'kind': 'parts_short_of_total', 'id': 'TRN-05a'}]
         >>> print(found.loc[0, "detail"])

@@ -216,8 +216,8 @@ def figures(tables: Mapping[str, pd.DataFrame] | None = None) -> pd.DataFrame:
         LookupError: If ``tables`` names a table that does not exist.
 
     Examples:
-        >>> import unodc_metrics as um
-        >>> figs = um.figures().set_index("figure_id")
+        >>> from unodc_metrics import figures
+        >>> figs = figures().set_index("figure_id")
         >>> trn = figs.loc["TRN-05a"]
         >>> int(trn["paragraph"]), float(trn["value"]), trn["qualifier"], trn["unit"]
         (5, 2776.0, 'exact', 'persons')

@@ -71,8 +71,8 @@ def load(name: str) -> pd.DataFrame:
         LookupError: If there is no such table.
 
     Examples:
-        >>> import unodc_metrics as um
-        >>> trainings = um.load("trainings")
+        >>> from unodc_metrics import load
+        >>> trainings = load("trainings")
         >>> row = trainings.set_index("id").loc["TRN-05a"]
         >>> int(row["value"]), int(row["female"]), int(row["male"]), int(row["unknown_sex"])
         (2776, 1138, 715, 919)
@@ -90,8 +90,8 @@ def tables() -> pd.DataFrame:
         ``rows`` and ``columns``.
 
     Examples:
-        >>> import unodc_metrics as um
-        >>> overview = um.tables()
+        >>> from unodc_metrics import tables
+        >>> overview = tables()
         >>> list(overview.columns)
         ['name', 'title', 'kind', 'description', 'rows', 'columns']
         >>> overview.set_index("name").loc["parties", "rows"]
@@ -140,12 +140,12 @@ def validate(df: Any, table: str) -> Any:
         TypeError: If ``df`` is neither a pandas nor a polars DataFrame.
 
     Examples:
-        >>> import unodc_metrics as um
-        >>> arrests = um.load("arrests")
+        >>> from unodc_metrics import ValidationError, load, validate
+        >>> arrests = load("arrests")
         >>> arrests.loc[0, "value"] = -17
         >>> try:
-        ...     um.validate(arrests, table="arrests")
-        ... except um.ValidationError as err:
+        ...     validate(arrests, table="arrests")
+        ... except ValidationError as err:
         ...     print(str(err).splitlines()[1])
         ...     print(err.failures[["row", "id", "column", "rule"]].to_string(index=False))
           - row 0 (id ARR-05a), column 'value', value -17: must be at least 0

@@ -65,7 +65,7 @@ def validate_file(
     Examples:
         >>> import tempfile
         >>> from pathlib import Path
-        >>> import unodc_metrics as um
+        >>> from unodc_metrics import ValidationError
         >>> from unodc_metrics.export import to_csv, validate_file
         >>> with tempfile.TemporaryDirectory() as tmp:
         ...     path = to_csv("arrests", Path(tmp) / "arrests.csv")
@@ -73,7 +73,7 @@ def validate_file(
         ...     _ = path.write_text(text, encoding="utf-8")
         ...     try:
         ...         validate_file(path, "arrests")
-        ...     except um.ValidationError as err:
+        ...     except ValidationError as err:
         ...         found = err.failures
         >>> print(found[["line", "row", "id", "column", "value"]].to_string(index=False))
          line  row      id column value

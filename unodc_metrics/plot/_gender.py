@@ -70,9 +70,9 @@ def gender_chart(
         ValidationError: If a table does not validate against the ``trainings`` schema.
 
     Examples:
-        >>> import unodc_metrics as um
+        >>> from unodc_metrics import load
         >>> from unodc_metrics.plot import gender_chart
-        >>> fig = gender_chart(um.load("trainings"))
+        >>> fig = gender_chart(load("trainings"))
         >>> type(fig).__name__
         'Figure'
         >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()][3:5]

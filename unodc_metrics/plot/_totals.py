@@ -78,9 +78,9 @@ def totals_chart(
         ValidationError: If a table does not validate against the schema of ``table``.
 
     Examples:
-        >>> import unodc_metrics as um
+        >>> from unodc_metrics import load
         >>> from unodc_metrics.plot import totals_chart
-        >>> fig = totals_chart(um.load("rescues"), table="rescues")
+        >>> fig = totals_chart(load("rescues"), table="rescues")
         >>> type(fig).__name__
         'Figure'
         >>> [t.get_text() for t in fig.axes[0].get_xticklabels()]

@@ -105,7 +105,7 @@ def read_glotip(
 
     Examples:
         >>> import io
-        >>> import unodc_metrics as um
+        >>> from unodc_metrics import ValidationError, read_glotip
         >>> header = ["Iso3_code", "Country", "Region", "Subregion", "Indicator", "Dimension"]
         >>> header += ["Category", "Sex", "Age", "Year", "Unit of measurement", "txtVALUE"]
         >>> header += ["Source"]
@@ -114,7 +114,7 @@ def read_glotip(
         >>> lines.append(place + ',Female,Total,2021,Counts,"1,192",GLOTIP')
         >>> lines.append(place + ",Other,Total,2021,Counts,<5,GLOTIP")
         >>> text = "".join(line + chr(10) for line in lines)
-        >>> df = um.read_glotip(io.StringIO(text))
+        >>> df = read_glotip(io.StringIO(text))
         >>> df[["sex", "year", "value", "value_low", "value_high", "censored", "line"]]
               sex  year  value  value_low  value_high  censored  line
         0  female  2021   1192       1192        1192     False     4
@@ -126,8 +126,8 @@ def read_glotip(
 
         >>> bad = text.replace("<5", "abc")
         >>> try:
-        ...     um.read_glotip(io.StringIO(bad))
-        ... except um.ValidationError as err:
+        ...     read_glotip(io.StringIO(bad))
+        ... except ValidationError as err:
         ...     print(err.failures.loc[0, "message"])
         cannot be read as a count: txtVALUE must be a whole number or '<5' (line 5 of the file)
     """
