@@ -20,9 +20,9 @@ from unodc_metrics._rules._core import (
     le,
     list_pattern,
     missing_or_in,
+    narrowed,
     one_of,
     passes,
-    prepared,
     yes,
 )
 from unodc_metrics._rules.figures import (
@@ -83,9 +83,9 @@ __all__ = [
     "le",
     "list_pattern",
     "missing_or_in",
+    "narrowed",
     "one_of",
     "passes",
-    "prepared",
     "rounding_interval",
     "yes",
 ]

@@ -9,7 +9,7 @@ function, also written once in narwhals, that adds those columns to the frame.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
@@ -28,9 +28,9 @@ __all__ = [
     "le",
     "list_pattern",
     "missing_or_in",
+    "narrowed",
     "one_of",
     "passes",
-    "prepared",
     "yes",
 ]
 
@@ -81,15 +81,18 @@ class Preparation:
 
     Attributes:
         name: A short name, for messages.
-        reads: The columns of the input that the function reads.
-        apply: Returns the frame with the added columns. It keeps every row (it may reorder
-            them), the columns ``reads`` names, and the row positions (``__row``) of an
-            eager frame; it may drop other columns.
+        reads: The columns of the input that the function needs.
+        apply: Returns the frame with the added columns, and every row and column it was
+            given (rows may come in another order). Preparations compose: the runner may
+            apply several to one frame.
+        optional: Columns that the function reads where the frame has them (``rescues``'
+            breakdown, say); a frame narrowed for the preparation keeps them.
     """
 
     name: str
     reads: tuple[str, ...]
     apply: Callable[[nw.LazyFrame[Any]], nw.LazyFrame[Any]]
+    optional: tuple[str, ...] = ()
 
 
 ROW = Preparation("row", (), lambda frame: frame)
@@ -121,14 +124,14 @@ class Rule:
         return replace(self, message=message)
 
 
-def prepared(
-    frame: nw.LazyFrame[Any], rules: Sequence[Rule]
-) -> list[tuple[nw.LazyFrame[Any], list[Rule]]]:
-    """The rules grouped by preparation, each group with the prepared frame it reads."""
-    groups: dict[str, tuple[Preparation, list[Rule]]] = {}
-    for rule in rules:
-        groups.setdefault(rule.preparation.name, (rule.preparation, []))[1].append(rule)
-    return [(prep.apply(frame), members) for prep, members in groups.values()]
+def narrowed(frame: nw.LazyFrame[Any], columns: Iterable[str]) -> nw.LazyFrame[Any]:
+    """The frame with only ``columns`` (those it has), and its row positions if it has them.
+
+    A preparation that joins copies every column it keeps, so an eager frame is narrowed to
+    what its checks read before it is prepared.
+    """
+    names = frame.collect_schema().names()
+    return frame.select(*dict.fromkeys(c for c in (ROW_INDEX, *columns) if c in names))
 
 
 def eager_rows(native: Any) -> nw.LazyFrame[Any]:
@@ -157,10 +160,10 @@ def passes(native: Any, rule: Rule, lookups: Lookups) -> Any:
     import numpy as np
 
     ok = np.ones(len(native), dtype=bool)
-    indexed = eager_rows(native)
-    for prepared_frame, _ in prepared(indexed, [rule]):
-        failing = prepared_frame.filter(rule.fails(lookups)).select(ROW_INDEX).collect()
-        ok[failing.get_column(ROW_INDEX).to_numpy()] = False
+    prep = rule.preparation
+    rows = narrowed(eager_rows(native), (*rule.columns, *prep.reads, *prep.optional))
+    failing = prep.apply(rows).filter(rule.fails(lookups)).select(ROW_INDEX).collect()
+    ok[failing.get_column(ROW_INDEX).to_numpy()] = False
     return ok
 
 

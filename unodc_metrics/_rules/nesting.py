@@ -18,7 +18,7 @@ from typing import Any
 import narwhals as nw
 
 from unodc_metrics._base.vocabulary import BREAKDOWNS
-from unodc_metrics._rules._core import ROW_INDEX, Lookups, Preparation, Rule, le, yes
+from unodc_metrics._rules._core import Lookups, Preparation, Rule, le, narrowed, yes
 
 __all__ = [
     "BREAKDOWN_REFINES_WHOLE",
@@ -43,16 +43,14 @@ def _whole(column: str) -> str:
 def _nest(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     names = frame.collect_schema().names()
     carried = [c for c in _CARRIED if c in names] if "breakdown" in names else []
-    optional = ["breakdown", *carried] if carried else []
-    keep = [c for c in (ROW_INDEX, *NESTING.reads, *optional) if c in names]
-    frame = frame.select(keep)
     key = nw.col("breakdown").fill_null(_NONE) if carried else nw.lit(_NONE)
-    parts = frame.filter(~nw.col("part_of").is_null()).with_columns(key.alias(_KEY))
+    narrow = narrowed(frame, ("id", "part_of", "value_low", "value_high", *carried, "breakdown"))
+    parts = narrow.filter(~nw.col("part_of").is_null()).with_columns(key.alias(_KEY))
     # A group_by, not unique(): DuckDB runs narwhals' unique() as a window over every row.
     referenced = parts.group_by("part_of").agg(nw.len()).select(nw.col("part_of").alias("__id"))
     open_ = nw.col("value_high").is_null().cast(nw.Int64)
     wholes = (
-        frame.select("id", "value_high", *carried)
+        narrow.select("id", "value_high", *carried)
         .join(referenced, left_on="id", right_on="__id", how="inner")
         .with_columns(open_.alias("__open"))
         # Only plain aggregations: narwhals runs anything else group by group on pandas.
@@ -72,7 +70,9 @@ def _nest(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     return frame.with_columns(key.alias(_KEY)).join(found, on=["part_of", _KEY], how="left")
 
 
-NESTING = Preparation("nesting", ("id", "part_of", "value_low", "value_high"), _nest)
+NESTING = Preparation(
+    "nesting", ("id", "part_of", "value_low", "value_high"), _nest, ("breakdown", *_CARRIED)
+)
 """Adds to each row its whole's count of rows, largest ``value_high`` and open bounds, the
 sums of its breakdown's parts, and (in ``rescues``) the whole's status and dimensions."""
 

@@ -70,7 +70,7 @@ def eager_failures(
     present = [name for name in schema.columns if name not in missing]
     if is_pandas:
         coerced, unread, unreadable = coerce_pandas(df, schema, table)
-        column_schema = pandas_column_schema(schema, present)
+        column_schema = pandas_column_schema(table, present)
 
         def label(position: int) -> Any:
             return df.index[position]

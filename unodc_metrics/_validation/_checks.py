@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import narwhals as nw
@@ -51,8 +52,15 @@ class Check:
 
 
 def rule_checks(rules: Iterable[Rule], lookups: Lookups) -> list[Check]:
-    """The table's rules across columns, as checks."""
-    return [
+    """The table's rules across columns, as checks (built once for the same rules and
+    lookups: an expression is immutable, and building one costs more than evaluating it on a
+    small frame)."""
+    return list(_rule_checks(tuple(rules), lookups))
+
+
+@cache
+def _rule_checks(rules: tuple[Rule, ...], lookups: Lookups) -> tuple[Check, ...]:
+    return tuple(
         Check(
             rule=rule.id,
             check=rule.message,
@@ -65,7 +73,7 @@ def rule_checks(rules: Iterable[Rule], lookups: Lookups) -> list[Check]:
             preparation=rule.preparation,
         )
         for rule in rules
-    ]
+    )
 
 
 def _repeats(columns: tuple[str, ...]) -> Preparation:

@@ -7,30 +7,43 @@ across columns are the runner's. Its failure cases become :class:`Failure` recor
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable, Collection, Mapping
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from unodc_metrics._base.engines import quiet
 from unodc_metrics._base.failures import LISTED, Failure
 from unodc_metrics._base.values import as_text, is_missing
 from unodc_metrics._validation._messages import human, rule_id
+from unodc_metrics.schemas import pandera_schema
 
 if TYPE_CHECKING:
-    import pandera.pandas as pa
+    pass
 
 __all__ = ["failures_from_cases", "pandas_column_schema", "run_pandera"]
 
 _RAISED = re.compile(r"^[A-Za-z]+(Error|Exception)\(")
 
 
-def pandas_column_schema(schema: pa.DataFrameSchema, present: Collection[str]) -> Any:
+def pandas_column_schema(table: str, present: Collection[str]) -> Any:
     """The schema's column-level part, for the present columns: no rule across columns, no
-    coercion (the frame is coerced first), no test of column presence or order (the column
-    step reports those)."""
+    coercion and no test of dtypes (the frame is coerced first, so every column has its
+    dtype), no test of column presence or order (the column step reports those)."""
+    return _pandas_column_schema(table, tuple(sorted(present)))
+
+
+@cache
+def _pandas_column_schema(table: str, present: tuple[str, ...]) -> Any:
     import pandera.pandas as pa
 
-    columns = {name: col for name, col in schema.columns.items() if name in present}
+    schema = pandera_schema(table)
+    columns = {}
+    for name, col in schema.columns.items():
+        if name in present:
+            columns[name] = copy.deepcopy(col)
+            columns[name].dtype = None
     unique = schema.unique if schema.unique and set(schema.unique) <= set(present) else None
     return pa.DataFrameSchema(columns, unique=unique, coerce=False, name=schema.name)
 

@@ -18,7 +18,7 @@ import narwhals as nw
 from unodc_metrics._base.engines import collect
 from unodc_metrics._base.failures import LISTED, Failure
 from unodc_metrics._base.values import as_text, is_missing
-from unodc_metrics._rules import ROW_INDEX, Preparation
+from unodc_metrics._rules import ROW_INDEX, narrowed
 from unodc_metrics._validation._checks import Check
 from unodc_metrics._validation._messages import NOT_CHECKED
 
@@ -60,14 +60,34 @@ def run(frame: Frame, checks: Sequence[Check]) -> list[Failure]:
             runnable.append(check)
         elif check.across:
             out.append(_not_checked(frame.table, check))
-    groups: dict[str, tuple[Preparation, list[Check]]] = {}
-    for check in runnable:
-        groups.setdefault(check.preparation.name, (check.preparation, []))[1].append(check)
-    for preparation, members in groups.values():
-        prepared = preparation.apply(frame.lazy)
+    for prepared, members in _prepared(frame, runnable):
         failing = _count(prepared, members)
         if failing:
             out += _listed(frame, prepared, failing)
+    return out
+
+
+def _prepared(frame: Frame, checks: Sequence[Check]) -> list[tuple[nw.LazyFrame[Any], list[Check]]]:
+    """The frames the checks read, each with the checks that read it.
+
+    On a lazy engine, one frame with every preparation applied, so that one query counts
+    every check (the engine reads only the columns it needs). On an eager frame, and on Dask
+    (whose shuffles fail on a join of the whole frame followed by windows), one frame per
+    preparation, narrowed to the columns its checks read: a preparation that joins copies
+    every column it keeps.
+    """
+    preparations = {c.preparation.name: c.preparation for c in checks}
+    if not frame.eager and not frame.lazy.implementation.is_dask():
+        prepared = frame.lazy
+        for preparation in preparations.values():
+            prepared = preparation.apply(prepared)
+        return [(prepared, list(checks))]
+    out = []
+    for name, preparation in preparations.items():
+        members = [c for c in checks if c.preparation.name == name]
+        read = ["id", *preparation.reads, *preparation.optional]
+        read += [column for check in members for column in (*check.reads, *check.shown)]
+        out.append((preparation.apply(narrowed(frame.lazy, read)), members))
     return out
 
 
