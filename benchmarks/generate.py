@@ -508,7 +508,7 @@ def trainings_pandas(rows: int, seed: int = SEED) -> pd.DataFrame:
 
 
 def trainings_polars(rows: int, seed: int = SEED) -> pl.DataFrame:
-    """A valid trainings-shaped polars DataFrame, with the dtypes ``unodc_metrics.validate`` expects."""
+    """A valid trainings-shaped polars DataFrame, with the dtypes ``validate`` expects."""
     import polars as pl
 
     frame = pl.from_arrow(trainings_arrow(rows, seed))
