@@ -44,6 +44,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -312,6 +313,14 @@ def _comma_list(allowed: tuple[str, ...]) -> str:
     return rf"^\s*(?:{token}\s*)?(?:,\s*(?:{token}\s*)?)*$"
 
 
+@cache
+def _iso3166_alpha3() -> frozenset[str]:
+    """The ISO 3166-1 alpha-3 codes, from pycountry, read once as the package reads them."""
+    import pycountry
+
+    return frozenset(c.alpha_3 for c in pycountry.countries)
+
+
 def baseline_validate(df: pd.DataFrame) -> tuple[list[str], dict[str, pd.Series]]:
     """The rules of the ``trainings`` schema as plain vectorised pandas, without pandera.
 
@@ -431,7 +440,7 @@ def baseline_validate(df: pd.DataFrame) -> tuple[list[str], dict[str, pd.Series]
     initiative = df["initiative"]
     rules["initiative_known"] = initiative.isna() | initiative.isin(initiative_codes)
     country = df["country"]
-    rules["country_is_iso3166"] = country.isna() | country.isin(schemas._iso3166_alpha3())
+    rules["country_is_iso3166"] = country.isna() | country.isin(_iso3166_alpha3())
 
     parts = sum(
         df[c].to_numpy(dtype=np.int64, na_value=0)
