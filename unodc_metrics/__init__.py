@@ -31,6 +31,7 @@ from unodc_metrics._catalogue import (
     TABLES,
     TableMetadata,
     metadata,
+    tables,
 )
 
 if TYPE_CHECKING:
@@ -53,7 +54,6 @@ if TYPE_CHECKING:
         count_signatories,
         joined_between,
         load,
-        tables,
         validate,
     )
     from unodc_metrics.export import validate_file
@@ -74,7 +74,6 @@ _LAZY: dict[str, str] = {
     "count_signatories": "unodc_metrics._tables",
     "joined_between": "unodc_metrics._tables",
     "load": "unodc_metrics._tables",
-    "tables": "unodc_metrics._tables",
     "validate": "unodc_metrics._tables",
     "validate_file": "unodc_metrics.export",
 }

@@ -5,6 +5,7 @@ sums look codes up in) without pandas; parsing and validating a table is the tab
 work (:mod:`unodc_metrics._tables`).
 """
 
+from unodc_metrics._catalogue.overview import tables
 from unodc_metrics._catalogue.registries import Measure, initiative_codes, measures
 from unodc_metrics._catalogue.tables import (
     FIGURE_TABLES,
@@ -35,4 +36,5 @@ __all__ = [
     "metadata",
     "open_data",
     "shape",
+    "tables",
 ]

@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, Any, overload
 
 import narwhals as nw
 
-from unodc_metrics._catalogue import TABLES, check_name, metadata, open_data, shape
+from unodc_metrics._catalogue import check_name, open_data
 
 if TYPE_CHECKING:
     import pandas as pd
     import polars as pl
 
-__all__ = ["load", "tables", "validate"]
+__all__ = ["load", "validate"]
 
 
 def _read_csv(name: str) -> pd.DataFrame:
@@ -80,40 +80,6 @@ def load(name: str) -> pd.DataFrame:
         'trained 2,776 criminal justice practitio'
     """
     return _validated(check_name(name)).copy(deep=True)
-
-
-def tables() -> pd.DataFrame:
-    """List the tables with their titles, descriptions and sizes.
-
-    Returns:
-        One row per table, with the columns ``name``, ``title``, ``kind``, ``description``,
-        ``rows`` and ``columns``.
-
-    Examples:
-        >>> from unodc_metrics import tables
-        >>> overview = tables()
-        >>> list(overview.columns)
-        ['name', 'title', 'kind', 'description', 'rows', 'columns']
-        >>> overview.set_index("name").loc["parties", "rows"]
-        np.int64(183)
-    """
-    import pandas as pd
-
-    rows = []
-    for name in TABLES:
-        meta = metadata(name)
-        n_rows, n_columns = shape(name)
-        rows.append(
-            {
-                "name": name,
-                "title": meta.title,
-                "kind": meta.kind,
-                "description": meta.description,
-                "rows": n_rows,
-                "columns": n_columns,
-            }
-        )
-    return pd.DataFrame(rows)
 
 
 @overload

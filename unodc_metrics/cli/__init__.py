@@ -17,7 +17,8 @@ The package's modules, each one concern:
 
 - ``_codes``: the exit codes, the command's name and the usage errors;
 - ``_output``: lines to stdout and errors to stderr; frames as aligned text, CSV or JSON;
-- ``_browse``: the summary, ``tables``, ``show`` and ``cite``;
+- ``_browse``: the summary, ``tables`` and ``cite``, from the catalogue alone;
+- ``_show``: ``show``;
 - ``_files``: ``export`` and ``validate``;
 - ``_figure_checks``: ``figures``, and :func:`report_checks` for ``figures --check``;
 - ``_parser``: :func:`build_parser`, one step per command;
@@ -35,10 +36,14 @@ Examples:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from unodc_metrics.cli._codes import EXIT_FAILURE, EXIT_IO, EXIT_OK, EXIT_USAGE, PROG
-from unodc_metrics.cli._figure_checks import report_checks
 from unodc_metrics.cli._main import main
 from unodc_metrics.cli._parser import build_parser
+
+if TYPE_CHECKING:
+    from unodc_metrics.cli._figure_checks import report_checks
 
 __all__ = [
     "EXIT_FAILURE",
@@ -50,3 +55,12 @@ __all__ = [
     "main",
     "report_checks",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # report_checks needs the figures layer; the command line loads it only for `figures`.
+    if name == "report_checks":
+        from unodc_metrics.cli._figure_checks import report_checks
+
+        return report_checks
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,4 +1,4 @@
-"""The commands that read the package's own tables: the summary, ``tables``, ``show``, ``cite``.
+"""The commands that read the package's catalogue: the summary, ``tables`` and ``cite``.
 
 Each takes the parsed arguments and returns an exit code; :mod:`._parser` wires them to
 their sub-parsers.
@@ -11,13 +11,11 @@ import textwrap
 
 from unodc_metrics._base.source import REPORT, REPORTING_PERIOD, SOURCE_EDITION
 from unodc_metrics._base.version import __version__
-from unodc_metrics._catalogue import FIGURE_TABLES, metadata
-from unodc_metrics._tables import load, tables
+from unodc_metrics._catalogue import FIGURE_TABLES, metadata, shape, tables
 from unodc_metrics.cli._codes import EXIT_OK, PROG
-from unodc_metrics.cli._output import emit, frame_text, out, terminal_width, to_json
-from unodc_metrics.export import table_csv, to_records
+from unodc_metrics.cli._output import emit, out, terminal_width
 
-__all__ = ["cite", "show", "show_tables", "summary"]
+__all__ = ["cite", "show_tables", "summary"]
 
 _DATA_TITLE = (
     "unodc-metrics: every figure of UNODC's 2022 report on its Trafficking in Persons "
@@ -38,7 +36,7 @@ def summary(args: argparse.Namespace) -> int:
     overview = tables()[["name", "kind", "rows", "title"]]
     with pd.option_context("display.max_colwidth", 60, "display.width", 120):
         out(overview.to_string(index=False))
-    figures = sum(len(load(name)) for name in FIGURE_TABLES)
+    figures = sum(shape(name)[0] for name in FIGURE_TABLES)
     out("")
     out(f"{figures} figures in {len(FIGURE_TABLES)} tables, every one with its paragraph")
     out("and verbatim phrase. Load one with unodc_metrics.load(name).")
@@ -67,17 +65,6 @@ def show_tables(args: argparse.Namespace) -> int:
         )
         lines.extend(wrapped)
     out("\n".join(lines))
-    return EXIT_OK
-
-
-def show(args: argparse.Namespace) -> int:
-    """``show NAME``: the table for reading, or whole, as ``export`` writes it."""
-    if args.format == "csv":
-        out(table_csv(args.name))
-    elif args.format == "json":
-        out(to_json(to_records(args.name)))
-    else:
-        out(frame_text(load(args.name), max_colwidth=args.max_width))
     return EXIT_OK
 
 

@@ -1,12 +1,15 @@
 """The argument parser, built in named steps: the main parser, then one step per command.
 
 Each step adds one sub-parser, with its help, its options and the function that runs it
-(``run``, set as a default); :func:`~unodc_metrics.cli.main` calls ``args.run(args)``.
+(``run``, set as a default); :func:`~unodc_metrics.cli.main` calls ``args.run(args)``. The
+function is imported only when its command runs, so that ``tables`` or ``cite`` does not
+load the figures, the validation layer or pandera.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import textwrap
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -14,10 +17,7 @@ from typing import TYPE_CHECKING
 from unodc_metrics._base.source import SOURCE_EDITION
 from unodc_metrics._base.version import __version__
 from unodc_metrics._catalogue import TABLES
-from unodc_metrics.cli._browse import cite, show, show_tables, summary
 from unodc_metrics.cli._codes import EXIT_CODES_HELP, PROG, no_table_message
-from unodc_metrics.cli._figure_checks import list_figures
-from unodc_metrics.cli._files import export_tables, validate_table_file
 from unodc_metrics.cli._output import VIEW_FORMATS
 from unodc_metrics.export import FILE_FORMATS, FORMATS
 
@@ -46,6 +46,18 @@ _EXPORT_DESCRIPTION = textwrap.dedent(
                    format (all the figure tables when no NAME is given)
     """
 )
+
+
+def _later(module: str, name: str) -> Callable[[argparse.Namespace], int]:
+    """The command function ``name`` of ``unodc_metrics.cli.<module>``, imported when it runs."""
+
+    def run(args: argparse.Namespace) -> int:
+        command: Callable[[argparse.Namespace], int] = getattr(
+            importlib.import_module(f"unodc_metrics.cli.{module}"), name
+        )
+        return command(args)
+
+    return run
 
 
 def _table_name(value: str) -> str:
@@ -86,7 +98,7 @@ def _add_tables(commands: _Commands) -> None:
         "List the tables, with their kind, row count, title and description.",
     )
     _view_format(p)
-    p.set_defaults(run=show_tables)
+    p.set_defaults(run=_later("_browse", "show_tables"))
 
 
 def _add_show(commands: _Commands) -> None:
@@ -106,7 +118,7 @@ def _add_show(commands: _Commands) -> None:
         metavar="N",
         help="with --format table, cut cells to N characters (default: 40)",
     )
-    p.set_defaults(run=show)
+    p.set_defaults(run=_later("_show", "show"))
 
 
 def _add_export(commands: _Commands) -> None:
@@ -114,7 +126,7 @@ def _add_export(commands: _Commands) -> None:
     p.add_argument("names", nargs="*", metavar="NAME", help="tables to write (default: all)")
     p.add_argument("--format", choices=FORMATS, required=True)
     p.add_argument("--out", required=True, metavar="DIR", help="the folder to write into")
-    p.set_defaults(run=export_tables)
+    p.set_defaults(run=_later("_files", "export_tables"))
 
 
 def _add_validate(commands: _Commands) -> None:
@@ -135,7 +147,7 @@ def _add_validate(commands: _Commands) -> None:
         help="the file's format (default: from its suffix, .csv or .parquet)",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing when it is valid")
-    p.set_defaults(run=validate_table_file)
+    p.set_defaults(run=_later("_files", "validate_table_file"))
 
 
 def _add_figures(commands: _Commands) -> None:
@@ -150,7 +162,7 @@ def _add_figures(commands: _Commands) -> None:
     )
     p.add_argument("--check", action="store_true", help="exit 1 on an unrecorded failure")
     _view_format(p)
-    p.set_defaults(run=list_figures)
+    p.set_defaults(run=_later("_figure_checks", "list_figures"))
 
 
 def _add_cite(commands: _Commands) -> None:
@@ -161,7 +173,7 @@ def _add_cite(commands: _Commands) -> None:
         "Print the citation of the report and of the data.",
     )
     p.add_argument("--format", choices=("text", "bibtex"), default="text", help="default: text")
-    p.set_defaults(run=cite)
+    p.set_defaults(run=_later("_browse", "cite"))
 
 
 _COMMANDS: tuple[Callable[[_Commands], None], ...] = (
@@ -192,7 +204,7 @@ def _main_parser() -> argparse.ArgumentParser:
         action="version",
         version=f"{PROG} {__version__} (source edition {SOURCE_EDITION})",
     )
-    parser.set_defaults(run=summary, command=None)
+    parser.set_defaults(run=_later("_browse", "summary"), command=None)
     return parser
 
 

@@ -41,27 +41,59 @@ Examples:
 
 from __future__ import annotations
 
-from unodc_metrics.export._cells import FILE_FORMATS, file_format
-from unodc_metrics.export._columns import metadata_record
-from unodc_metrics.export._dataunodc import DATAUNODC_COLUMNS, to_dataunodc, write_dataunodc
-from unodc_metrics.export._formats import FORMATS, export
-from unodc_metrics.export._package import (
-    PRIMARY_KEYS,
-    datapackage,
-    table_schema,
-    write_datapackage,
-)
-from unodc_metrics.export._text import cell_text, csv_text
-from unodc_metrics.export._validate import validate_file
-from unodc_metrics.export._writers import (
-    PARQUET_METADATA_KEY,
-    table_csv,
-    to_arrow,
-    to_csv,
-    to_json,
-    to_parquet,
-    to_records,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from unodc_metrics.export._cells import file_format
+    from unodc_metrics.export._columns import metadata_record
+    from unodc_metrics.export._dataunodc import DATAUNODC_COLUMNS, to_dataunodc, write_dataunodc
+    from unodc_metrics.export._formats import export
+    from unodc_metrics.export._kinds import FILE_FORMATS, FORMATS
+    from unodc_metrics.export._package import (
+        PRIMARY_KEYS,
+        datapackage,
+        table_schema,
+        write_datapackage,
+    )
+    from unodc_metrics.export._text import cell_text, csv_text
+    from unodc_metrics.export._validate import validate_file
+    from unodc_metrics.export._writers import (
+        PARQUET_METADATA_KEY,
+        table_csv,
+        to_arrow,
+        to_csv,
+        to_json,
+        to_parquet,
+        to_records,
+    )
+
+# Each name is imported from its module on first use, so that a caller who needs only CSV
+# text or the names of the formats (the command line) does not load every writer.
+_LAZY: dict[str, str] = {
+    "DATAUNODC_COLUMNS": "unodc_metrics.export._dataunodc",
+    "FILE_FORMATS": "unodc_metrics.export._kinds",
+    "FORMATS": "unodc_metrics.export._kinds",
+    "PARQUET_METADATA_KEY": "unodc_metrics.export._writers",
+    "PRIMARY_KEYS": "unodc_metrics.export._package",
+    "cell_text": "unodc_metrics.export._text",
+    "csv_text": "unodc_metrics.export._text",
+    "datapackage": "unodc_metrics.export._package",
+    "export": "unodc_metrics.export._formats",
+    "file_format": "unodc_metrics.export._cells",
+    "metadata_record": "unodc_metrics.export._columns",
+    "table_csv": "unodc_metrics.export._writers",
+    "table_schema": "unodc_metrics.export._package",
+    "to_arrow": "unodc_metrics.export._writers",
+    "to_csv": "unodc_metrics.export._writers",
+    "to_dataunodc": "unodc_metrics.export._dataunodc",
+    "to_json": "unodc_metrics.export._writers",
+    "to_parquet": "unodc_metrics.export._writers",
+    "to_records": "unodc_metrics.export._writers",
+    "validate_file": "unodc_metrics.export._validate",
+    "write_datapackage": "unodc_metrics.export._package",
+    "write_dataunodc": "unodc_metrics.export._dataunodc",
+}
 
 __all__ = [
     "DATAUNODC_COLUMNS",
@@ -87,3 +119,15 @@ __all__ = [
     "write_datapackage",
     "write_dataunodc",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from unodc_metrics._base.failures import Failure
 from unodc_metrics._base.values import as_text, is_missing
 from unodc_metrics.export._columns import Column, columns
+from unodc_metrics.export._kinds import FILE_FORMATS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -38,9 +39,6 @@ __all__ = [
     "row_ids",
     "typed_frame",
 ]
-
-FILE_FORMATS: tuple[str, ...] = ("csv", "parquet")
-"""The file formats that :func:`validate_file` reads."""
 
 _SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 _INTEGER = re.compile(r"^[+-]?\d+$")

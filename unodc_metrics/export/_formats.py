@@ -8,13 +8,11 @@ from pathlib import Path
 
 from unodc_metrics.export._columns import chosen_tables
 from unodc_metrics.export._dataunodc import figure_tables, write_dataunodc
+from unodc_metrics.export._kinds import FORMATS
 from unodc_metrics.export._package import write_datapackage
 from unodc_metrics.export._writers import to_csv, to_json, to_parquet
 
 __all__ = ["FORMATS", "export"]
-
-FORMATS: tuple[str, ...] = ("parquet", "csv", "json", "datapackage", "dataunodc")
-"""The formats that :func:`export` writes."""
 
 
 def export(
