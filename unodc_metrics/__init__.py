@@ -31,8 +31,8 @@ from unodc_metrics._catalogue import (
     TABLES,
     TableMetadata,
     metadata,
-    tables,
 )
+from unodc_metrics._catalogue.overview import tables
 
 if TYPE_CHECKING:
     from unodc_metrics import export as export

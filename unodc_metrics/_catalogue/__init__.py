@@ -2,10 +2,10 @@
 
 It reads the package's data folder (``metadata.json``, and the two registries that rules and
 sums look codes up in) without pandas; parsing and validating a table is the tables layer's
-work (:mod:`unodc_metrics._tables`).
+work (:mod:`unodc_metrics._tables`). :func:`.overview.tables` lists the tables as a frame; it
+is imported from its module, whose name does not clash with the submodule ``tables``.
 """
 
-from unodc_metrics._catalogue.overview import tables
 from unodc_metrics._catalogue.registries import Measure, initiative_codes, measures
 from unodc_metrics._catalogue.tables import (
     FIGURE_TABLES,
@@ -36,5 +36,4 @@ __all__ = [
     "metadata",
     "open_data",
     "shape",
-    "tables",
 ]

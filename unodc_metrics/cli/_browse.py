@@ -11,7 +11,8 @@ import textwrap
 
 from unodc_metrics._base.source import REPORT, REPORTING_PERIOD, SOURCE_EDITION
 from unodc_metrics._base.version import __version__
-from unodc_metrics._catalogue import FIGURE_TABLES, metadata, shape, tables
+from unodc_metrics._catalogue import FIGURE_TABLES, metadata, shape
+from unodc_metrics._catalogue.overview import tables
 from unodc_metrics.cli._codes import EXIT_OK, PROG
 from unodc_metrics.cli._output import emit, out, terminal_width
 
