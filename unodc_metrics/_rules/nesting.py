@@ -34,6 +34,8 @@ _KEY = "__breakdown"
 _NONE = "\x00none"
 _CARRIED = ("status", *BREAKDOWNS)
 """The columns of its whole that a part of ``rescues`` is compared with."""
+_READS = ("id", "part_of", "value_low", "value_high")
+_OPTIONAL = ("breakdown", *_CARRIED)
 
 
 def _whole(column: str) -> str:
@@ -44,7 +46,7 @@ def _nest(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     names = frame.collect_schema().names()
     carried = [c for c in _CARRIED if c in names] if "breakdown" in names else []
     key = nw.col("breakdown").fill_null(_NONE) if carried else nw.lit(_NONE)
-    narrow = narrowed(frame, ("id", "part_of", "value_low", "value_high", *carried, "breakdown"))
+    narrow = narrowed(frame, (*_READS, *_OPTIONAL))
     parts = narrow.filter(~nw.col("part_of").is_null()).with_columns(key.alias(_KEY))
     # A group_by, not unique(): DuckDB runs narwhals' unique() as a window over every row.
     referenced = parts.group_by("part_of").agg(nw.len()).select(nw.col("part_of").alias("__id"))
@@ -70,9 +72,7 @@ def _nest(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     return frame.with_columns(key.alias(_KEY)).join(found, on=["part_of", _KEY], how="left")
 
 
-NESTING = Preparation(
-    "nesting", ("id", "part_of", "value_low", "value_high"), _nest, ("breakdown", *_CARRIED)
-)
+NESTING = Preparation("nesting", _READS, _nest, _OPTIONAL)
 """Adds to each row its whole's count of rows, largest ``value_high`` and open bounds, the
 sums of its breakdown's parts, and (in ``rescues``) the whole's status and dimensions."""
 

@@ -11,16 +11,13 @@ import copy
 import re
 from collections.abc import Callable, Collection, Mapping
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from unodc_metrics._base.engines import quiet
 from unodc_metrics._base.failures import LISTED, Failure
 from unodc_metrics._base.values import as_text, is_missing
 from unodc_metrics._validation._messages import human, rule_id
 from unodc_metrics.schemas import pandera_schema
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["failures_from_cases", "pandas_column_schema", "run_pandera"]
 
