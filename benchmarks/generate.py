@@ -240,6 +240,7 @@ TEXT_COLUMNS: tuple[str, ...] = (
     "period_kind",
     "period_text",
     "part_of",
+    "may_overlap",
     "inferred",
     "inferred_reason",
     "flags",
@@ -474,6 +475,7 @@ def trainings_arrow(rows: int, seed: int = SEED, *, nested_share: float = 0.1) -
         "period_end": _days(end, end_missing),
         "period_text": _pick(rng, n, ("In 2021", "to date", "during the reporting period"), 0.3),
         "part_of": part_of,
+        "may_overlap": pa.nulls(n, type=pa.string()),
         "inferred": _from_codes(inferred_codes, INFERRED, inferred_missing),
         "inferred_reason": _from_codes(
             inferred_codes,

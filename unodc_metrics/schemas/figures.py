@@ -119,6 +119,15 @@ class FigureTable(pa.DataFrameModel):
         nullable=True,
         description="The id of the row, in the same table, of which this row is a component.",
     )
+    may_overlap: Series[pd.StringDtype] = pa.Field(
+        nullable=True,
+        str_matches=r"^[^,\s]+(?:,[^,\s]+)*$",
+        description=(
+            "Comma-separated ids of rows, in the same table, that may count some of the same "
+            "persons or things (the report does not say they are distinct): a sum over both is "
+            "a range, never exact."
+        ),
+    )
     inferred: Series[pd.StringDtype] = pa.Field(
         nullable=True,
         description=(
