@@ -202,5 +202,8 @@ def test_an_id_index_gets_a_hint() -> None:
 
 
 def test_gender_breakdown_names_the_shapes_it_takes() -> None:
-    with pytest.raises(ValueError, match="takes the trainings table"):
-        um.gender_breakdown(um.load("rescues"))
+    # the rescues table is taken: its counts by sex are its nested rows split by sex
+    out = um.gender_breakdown(um.load("rescues"), by="paragraph").set_index("paragraph")
+    assert (out.loc[76, "female"], out.loc[76, "male"], out.loc[76, "total"]) == (57, 24, 124)
+    with pytest.raises(ValueError, match=r"takes the trainings table .*, the rescues table"):
+        um.gender_breakdown(pd.DataFrame({"sex": ["female"], "value": [1]}))

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
         gender_breakdown,
         totals_by_year,
         trainees_per_initiative,
+        victims_breakdown,
     )
     from unodc_metrics._base.version import __version__
     from unodc_metrics._figures import check_figures, figures, inconsistencies
@@ -65,6 +66,7 @@ _LAZY: dict[str, str] = {
     "gender_breakdown": "unodc_metrics._aggregations",
     "totals_by_year": "unodc_metrics._aggregations",
     "trainees_per_initiative": "unodc_metrics._aggregations",
+    "victims_breakdown": "unodc_metrics._aggregations",
     "check_figures": "unodc_metrics._figures",
     "figures": "unodc_metrics._figures",
     "inconsistencies": "unodc_metrics._figures",
@@ -115,6 +117,7 @@ __all__ = [
     "trainees_per_initiative",
     "validate",
     "validate_file",
+    "victims_breakdown",
 ]
 
 

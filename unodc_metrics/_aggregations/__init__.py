@@ -1,9 +1,9 @@
 """The aggregations layer: sums over the figure tables that keep what the report says about
 each figure.
 
-The three functions add up figures without losing the report's caveats: persons of unknown
-sex, qualified numbers ("at least 49"), periods that are not years, figures "to date", and
-rows nested in other rows. Each one:
+The four functions add up figures without losing the report's caveats: persons of unknown
+sex, qualified numbers ("at least 49"), figures that may count the same persons, periods
+that are not years, figures "to date", and rows nested in other rows. Each one:
 
 - accepts a pandas or a polars DataFrame in the shape of a table (the curated tables, or a
   user's own records), validates it (:func:`unodc_metrics.validate`) and raises
@@ -20,25 +20,35 @@ rows nested in other rows. Each one:
 - says which rows it left out and why: the columns ``rows_excluded`` and ``excluded`` on each
   output row, and, with ``return_excluded=True``, a second frame with one row per row left
   out (its group, ``id`` and ``reason``);
-- carries qualifiers through the sums as bounds: ``total_low`` is the sum of ``value_low``,
-  ``total_high`` the sum of ``value_high`` (missing when any row is unbounded), and the
-  output ``qualifier`` is ``exact`` when every row summed is exact, ``at_least`` when some row
-  has no upper bound, and ``approximately`` otherwise (a bounded range);
+- carries qualifiers through the sums as bounds valid for every admissible value of every
+  row (``docs/methodology-aggregations.md`` defines them): ``qualifier`` is ``exact`` only
+  when every row summed is exact and none may overlap another;
+- never adds rows that may count the same persons (``may_overlap``) as if distinct: their
+  sum is a range, and ``overlaps`` names them;
+- never adds a cumulative or stock figure to a period figure (``basis``);
+- takes ``within=(start, end)`` and, without it, names the rows flagged as outside the
+  reporting period (``outside_period``);
+- gives each count a status (stated, computed, derived, estimated, bounded, missing), and
+  each share its denominator; a count no row states is missing, never 0;
+- refuses a sum that would overflow a 64-bit integer, naming the group;
 - refuses to sum a measure that the ``measures`` registry marks as not additive.
 
 An output row whose group holds only rows left out has ``rows`` 0 and missing sums: nothing
 was summed for it, which is not the same as a sum of zero.
 
 The code is written once against narwhals, so every engine gives the same numbers. The
-modules: :mod:`.gender`, :mod:`.initiatives` and :mod:`.years` hold the public functions;
-``_common`` how frames are taken in, ``_groups`` the sums per group and the rows left out,
-``_totals`` and ``_sex`` the totals and the breakdown by sex, ``_output`` the output frame,
-and ``_glotip*`` the long shape.
+modules: :mod:`.gender`, :mod:`.initiatives`, :mod:`.years` and :mod:`.victims` hold the
+public functions; ``_common`` how frames are taken in, ``_groups`` the sums per group and
+the rows left out, ``_rows`` what one row admits, ``_periods`` bases and ``within``,
+``_overlaps`` rows that may overlap, ``_totals`` the totals, ``_lift`` counts by sex carried
+up from part rows, ``_wide``, ``_sex`` and ``_sex_summary`` the breakdown by sex,
+``_output`` the output frame, and ``_glotip*`` the long shape.
 """
 
 from unodc_metrics._aggregations._common import UNKNOWN_CHOICES, FrameT, UnknownSex
 from unodc_metrics._aggregations.gender import gender_breakdown
 from unodc_metrics._aggregations.initiatives import trainees_per_initiative
+from unodc_metrics._aggregations.victims import victims_breakdown
 from unodc_metrics._aggregations.years import totals_by_year
 
 __all__ = [
@@ -48,4 +58,5 @@ __all__ = [
     "gender_breakdown",
     "totals_by_year",
     "trainees_per_initiative",
+    "victims_breakdown",
 ]

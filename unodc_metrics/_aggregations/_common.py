@@ -26,6 +26,7 @@ __all__ = [
     "CUMULATIVE",
     "NESTED",
     "NO_PERIOD",
+    "OUTSIDE",
     "REASONS",
     "STOCK",
     "UNKNOWN_CHOICES",
@@ -64,12 +65,13 @@ WHY = "__why"
 """The column that says why a row is or is not counted. Internal columns start with two
 underscores; the schemas are strict, so input never has any."""
 
-COUNTED, NESTED, CUMULATIVE, STOCK, NO_PERIOD = 0, 1, 2, 3, 4
+COUNTED, NESTED, CUMULATIVE, STOCK, NO_PERIOD, OUTSIDE = 0, 1, 2, 3, 4, 5
 REASONS = {
     NESTED: "part of {part_of}: a part is never added to its whole",
     CUMULATIVE: "a cumulative ('to date') figure is never put in a year",
     STOCK: "a stock ('as at') figure is never put in a year",
     NO_PERIOD: "the start or the end of its period is not known, so no year can hold it",
+    OUTSIDE: "its period does not lie wholly within the period asked for (within)",
 }
 """Why a row of the wide shape is left out, in words, by the code in ``__why``."""
 
@@ -83,6 +85,8 @@ _USED = (
     "value_low",
     "value_high",
     "qualifier",
+    "may_overlap",
+    "flags",
     "period_kind",
     "period_start",
     "period_end",
@@ -155,32 +159,39 @@ def validated_glotip(df: Any, validate: bool = True) -> nw.DataFrame[Any]:
 
 
 def shape_of(df: Any) -> str:
-    """``"glotip"`` for GLOTIP's long shape, ``"trainings"`` for the wide one.
+    """The table a frame's columns make it: ``"glotip"`` for GLOTIP's long shape (``sex`` and
+    ``indicator``), ``"rescues"`` for victims by sex in nested rows (``sex`` and
+    ``breakdown``), ``"trainings"`` for counts by sex in columns (any other frame).
 
-    A frame with ``sex`` and ``indicator`` columns and no ``female`` column is the long shape;
-    any other frame with a ``sex`` column (the curated ``rescues``, say) is refused with a
-    message that names the shapes :func:`unodc_metrics.gender_breakdown` takes.
+    A frame whose columns fit two of them is ambiguous, and a frame with a ``sex`` column that
+    fits none is refused, each with a message that names the shapes
+    :func:`unodc_metrics.gender_breakdown` takes.
     """
     frame = nw.from_native(df, pass_through=True)
-    eager = isinstance(frame, nw.DataFrame) and (
-        frame.implementation.is_pandas() or frame.implementation.is_polars()
-    )
-    columns = [str(c) for c in frame.columns] if eager else []
-    if "sex" in columns and "female" in columns:
+    if not isinstance(frame, nw.DataFrame | nw.LazyFrame):
+        return "trainings"  # refused with the kinds of frames taken, by wide_input
+    columns = set(frame.collect_schema().names())
+    fits = [
+        name
+        for name, needs in ((GLOTIP, {"sex", "indicator"}), ("rescues", {"sex", "breakdown"}))
+        if needs <= columns
+    ]
+    if "female" in columns:
+        fits.append("trainings")
+    if len(fits) > 1:
         raise ValueError(
-            "the frame has both a 'sex' column (the long shape of 'glotip') and a 'female' "
-            "column (the wide shape of 'trainings'); say which with table='glotip' or "
-            "table='trainings'"
+            f"the frame's columns fit the shapes of {' and '.join(map(repr, fits))}; say which "
+            f"with table={' or table='.join(map(repr, fits))}"
         )
-    if "sex" in columns and "indicator" not in columns:
+    if not fits and "sex" in columns:
         raise ValueError(
             "gender_breakdown takes the trainings table (counts by sex in the columns female, "
-            "male, other_sex and unknown_sex) or GLOTIP's long shape (a sex and an indicator "
-            "column, as read_glotip returns); this frame has a 'sex' column but is neither "
-            "(the rescues table records victims by sex as nested rows: see its part_of and "
-            "breakdown columns)"
+            "male, other_sex and unknown_sex), the rescues table (victims by sex as nested "
+            "rows, with sex and breakdown columns) or GLOTIP's long shape (a sex and an "
+            "indicator column, as read_glotip returns); this frame has a 'sex' column but is "
+            "none of them"
         )
-    return GLOTIP if "sex" in columns else "trainings"
+    return fits[0] if fits else "trainings"
 
 
 def by_columns(

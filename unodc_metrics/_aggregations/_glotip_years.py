@@ -20,6 +20,7 @@ from unodc_metrics._aggregations._glotip import (
     with_group_key,
     with_repeats,
 )
+from unodc_metrics._aggregations._groups import SIZE, check_size
 from unodc_metrics._aggregations._output import frame_of
 
 __all__ = ["glotip_totals_by_year"]
@@ -40,7 +41,11 @@ _SPEC = {
 def glotip_totals_by_year(
     frame: nw.DataFrame[Any], by: str | Sequence[str] | None, return_excluded: bool
 ) -> Any:
-    """totals_by_year on the long shape; see its docstring for the rules."""
+    """totals_by_year on the long shape; see its docstring for the rules.
+
+    Raises:
+        OverflowError: If a group's sums would exceed a 64-bit integer (before any is read).
+    """
     by_keys = glotip_by(by, frame)
     keys = list(dict.fromkeys(["indicator", *by_keys, "year"]))
     like = frame
@@ -66,6 +71,7 @@ def glotip_totals_by_year(
         "__total_high": nw.col("value_high"),
         "__censored": nw.col("censored").cast(nw.Int64),
         "__repeated": (nw.col("__repeats") > 1).cast(nw.Int64),
+        SIZE: nw.col("value_high").cast(nw.Float64),  # refuses a sum that would wrap
     }
     frame = frame.with_columns(
         *(nw.when(counted).then(expr).otherwise(0).alias(name) for name, expr in terms.items()),
@@ -73,10 +79,12 @@ def glotip_totals_by_year(
         (~counted).cast(nw.Int64).alias("__excluded"),
     )
     agg = aggregate(frame, keys, sums=["__rows", "__excluded", *terms]).sort(keys, nulls_last=True)
+    records = agg.rows(named=True)
+    check_size(records, keys)
     excluded = glotip_excluded(frame)
     out_rows: list[dict[str, Any]] = []
     ex_rows: list[dict[str, Any]] = []
-    for rec in agg.rows(named=True):
+    for rec in records:
         values = {k: rec[k] for k in keys}
         listed = excluded.get(rec[KEY], [])
         row: dict[str, Any] = {

@@ -10,7 +10,12 @@ import narwhals as nw
 from unodc_metrics._aggregations._common import COUNTED, REASONS, WHY, int_or_none, key_of
 from unodc_metrics._base.engines import collect
 
-__all__ = ["EXCLUDED_LISTED", "excluded_summary", "group_sums"]
+__all__ = ["EXCLUDED_LISTED", "SIZE", "check_size", "excluded_summary", "group_sums", "listed_rows"]
+
+SIZE = "__size"
+"""A float sum of each row's largest number: where it nears 2**63, an int64 sum would wrap."""
+
+_LIMIT = 2.0**63 - 2.0**12  # floats near 2**63 are 2,048 apart: keep clear of the rounding
 
 EXCLUDED_LISTED = 20
 """The ``excluded`` text of a group names at most this many rows; ``return_excluded`` all."""
@@ -49,6 +54,7 @@ def group_sums(
         maxs; then, by group key, the rows left out as dicts with ``id`` and ``reason``.
     """
     counts, mins, maxs = dict(counts or {}), dict(mins or {}), dict(maxs or {})
+    sums = _summed_once(sums)
     computed = {name: expr for name, expr in sums.items() if not isinstance(expr, str)}
     if computed:
         frame = frame.with_columns(**computed)
@@ -73,8 +79,22 @@ def group_sums(
     if "__bounded" in counts:
         for out in records:
             out["__unbounded"] = out["__rows"] - out["__bounded"]
-    left = frame.select(*dict.fromkeys([*group, "id", "part_of", WHY]))
-    return records, _excluded_rows(left.filter(nw.col(WHY) != COUNTED), group, limit)
+    check_size(records, group)
+    return records, _excluded_rows(frame, group, limit)
+
+
+def _summed_once(sums: Mapping[str, str | nw.Expr]) -> dict[str, str | nw.Expr]:
+    """``sums`` with a column that several outputs sum summed once as itself and then as
+    copies: Dask refuses two sums of one column in one aggregation."""
+    seen = {name for name, source in sums.items() if isinstance(source, str) and source == name}
+    out: dict[str, str | nw.Expr] = {}
+    for name, source in sums.items():
+        if isinstance(source, str) and source != name and source in seen:
+            source = nw.col(source)  # summed under its own name too: sum a copy
+        elif isinstance(source, str):
+            seen.add(source)
+        out[name] = source
+    return out
 
 
 def _records(
@@ -105,17 +125,20 @@ def _records(
     return list(records.values())
 
 
-def _excluded_rows(
-    left: nw.LazyFrame[Any], group: Sequence[str], limit: int | None
+def listed_rows(
+    frame: nw.LazyFrame[Any],
+    where: nw.Expr,
+    group: Sequence[str],
+    columns: Sequence[str],
+    limit: int | None,
 ) -> dict[tuple[Any, ...], list[dict[str, Any]]]:
-    """The rows left out, by group key: each with its id and the reason, in words.
+    """The rows where ``where`` holds, by group key, each as a dict of ``id`` and ``columns``.
 
-    With ``limit``, only the ``limit`` lowest ids of each group (the text needs no more).
-    They come in the frame's order; engines with no order of rows (DuckDB, Dask, PySpark)
-    give them in the order of their ids.
+    With ``limit``, only the ``limit`` lowest ids of each group. They come in id order, on
+    every engine.
     """
-    rows = left
-    impl = left.implementation
+    rows = frame.filter(where).select(*dict.fromkeys([*group, "id", *columns]))
+    impl = frame.implementation
     if limit is not None and not impl.is_dask():  # Dask has no ordered windows
         rank = nw.col("id").cum_count()
         rank = rank.over(*group, order_by="id") if group else rank.over(order_by="id")
@@ -125,13 +148,22 @@ def _excluded_rows(
         got = got.sort("id")
         rank = nw.col("id").cum_count()
         got = got.filter((rank.over(*group) if group else rank) <= limit)
-    if not (impl.is_pandas() or impl.is_polars()):
-        got = got.sort("id")
-    listed: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    got = got.sort("id")  # a join may reorder rows (polars' does): ids give one order
+    found: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
     for rec in got.rows(named=True):
-        reason = REASONS[int(rec[WHY])].format(part_of=rec["part_of"])
-        listed.setdefault(key_of(rec, group), []).append({"id": rec["id"], "reason": reason})
-    return listed
+        found.setdefault(key_of(rec, group), []).append(rec)
+    return found
+
+
+def _excluded_rows(
+    frame: nw.LazyFrame[Any], group: Sequence[str], limit: int | None
+) -> dict[tuple[Any, ...], list[dict[str, Any]]]:
+    """The rows left out, by group key: each with its id and the reason, in words."""
+    found = listed_rows(frame, nw.col(WHY) != COUNTED, group, ["part_of", WHY], limit)
+    return {
+        key: [{"id": rec["id"], "reason": REASONS[int(rec[WHY])].format(**rec)} for rec in recs]
+        for key, recs in found.items()
+    }
 
 
 def excluded_summary(rec: Mapping[str, Any], listed: list[dict[str, Any]]) -> dict[str, Any]:
@@ -145,3 +177,23 @@ def excluded_summary(rec: Mapping[str, Any], listed: list[dict[str, Any]]) -> di
         "rows_excluded": int(rec["__excluded"]),
         "excluded": text or None,
     }
+
+
+def check_size(records: Sequence[Mapping[str, Any]], group: Sequence[str]) -> None:
+    """Refuse a group whose sums would not fit in a 64-bit integer, naming it.
+
+    Every engine sums int64 its own way: pandas and polars wrap around, DuckDB widens. The
+    float sum ``__size`` of each row's largest number bounds every sum of the group, so a
+    group whose ``__size`` nears 2**63 is refused before any sum is read.
+    """
+    for rec in records:
+        size = rec.get(SIZE)
+        if size is not None and float(size) >= _LIMIT:
+            name = (
+                ", ".join(f"{k}={rec[k]!r}" for k in group if not k.startswith("__")) or "all rows"
+            )
+            raise OverflowError(
+                f"the sums of the group {name} would exceed the largest 64-bit integer "
+                f"(9,223,372,036,854,775,807; its largest numbers add up to about {size:.3g}): "
+                "nothing is summed rather than wrapping around"
+            )

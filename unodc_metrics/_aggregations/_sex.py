@@ -1,5 +1,6 @@
 """The breakdown by sex of the wide shape, shared by gender_breakdown and
-trainees_per_initiative."""
+trainees_per_initiative: the sums per group in the frame's engine, then one output row each
+(:mod:`._sex_summary`)."""
 
 from __future__ import annotations
 
@@ -8,20 +9,29 @@ from typing import Any
 
 import narwhals as nw
 
-from unodc_metrics._aggregations._common import order, require_additive
-from unodc_metrics._aggregations._groups import EXCLUDED_LISTED, excluded_summary, group_sums
-from unodc_metrics._aggregations._output import frame_of
-from unodc_metrics._aggregations._totals import (
-    TOTAL_COUNTS,
-    TOTAL_SPEC,
-    ratio,
-    total_summary,
-    total_terms,
+from unodc_metrics._aggregations._common import COUNTED, WHY, order, require_additive
+from unodc_metrics._aggregations._groups import (
+    EXCLUDED_LISTED,
+    excluded_summary,
+    group_sums,
+    listed_rows,
 )
+from unodc_metrics._aggregations._output import frame_of
+from unodc_metrics._aggregations._overlaps import overlaps_by_group
+from unodc_metrics._aggregations._periods import (
+    OUTSIDE_SPEC,
+    outside_listed,
+    outside_summary,
+    outside_term,
+)
+from unodc_metrics._aggregations._rows import POINTS, ROW_TERMS, row_columns
+from unodc_metrics._aggregations._sex_summary import sex_spec, sex_summary
+from unodc_metrics._aggregations._totals import TOTAL_COUNTS, total_terms
 
-__all__ = ["SEX_USED", "SHARE_BOUNDS", "sex_breakdown", "sex_spec", "sex_summary"]
+__all__ = ["SEX_USED", "sex_breakdown"]
 
 SEX_USED = (
+    "description",
     "flags",
     "female",
     "male",
@@ -33,60 +43,25 @@ SEX_USED = (
 )
 """The columns of the wide shape that the breakdown by sex reads, beyond the totals'."""
 
-SHARE_BOUNDS = ("female_share_low", "female_share_high", "male_share_low", "male_share_high")
-_SHARES = ("female_share", "male_share", "other_share", "unknown_share")
-_PARTS = ("female", "male", "other", "unknown")
+_HIGHS = ("__unknown_high", "__unreconciled_high", "__fmax_f", "__fmax_t", "__mmax_m")
+"""Per-row upper bounds: a group's sum of one is missing where any row has none."""
+
+_SINGLE, _LABEL = "__single", "__label"
+"""A row whose group value is missing is its own group: its id and its description."""
 
 
-def sex_spec(unknown: str) -> dict[str, str]:
-    """The output columns of the breakdown by sex, after the keys, and their kinds."""
-    count = "float" if unknown == "proportional" else "int"
-    spec: dict[str, str] = {**dict.fromkeys(_PARTS, count), "total": "int", "unreconciled": "int"}
-    spec.update(dict.fromkeys(_SHARES, "float"))
-    if unknown == "bounds":
-        spec.update(dict.fromkeys(SHARE_BOUNDS, "float"))
-    spec.update({k: v for k, v in TOTAL_SPEC.items() if k != "total"})
-    spec.update({"female_low": "int", "female_high": "int", "estimate": "bool"})
-    spec.update({"rows": "int", "rows_excluded": "int", "excluded": "str"})
-    return spec
+def _sums() -> dict[str, str | nw.Expr]:
+    sums: dict[str, str | nw.Expr] = {**total_terms(), **outside_term(), **POINTS}
+    sums.update({name: name for name in (*ROW_TERMS, *_HIGHS, "__open_f")})
+    sums["__derived"] = nw.col("sex_split_derived").fill_null(False).cast(nw.Int64)
+    return sums
 
 
-def _terms(bounds: bool) -> dict[str, str | nw.Expr]:
-    """What each counted row adds to its group's sums by sex; see gender_breakdown.
-
-    A string names a column that is summed as it is (missing counts add nothing); an
-    expression is worked out per row first. Only what is not a plain sum of columns is an
-    expression, so that most of the work is the engine's own sum.
-    """
-    female, male = nw.col("female").fill_null(0), nw.col("male").fill_null(0)
-    other, unknown = nw.col("other_sex").fill_null(0), nw.col("unknown_sex").fill_null(0)
-    value = nw.col("value")
-    rest = value - female - male - other - unknown
-    # A row that states its count of unknown sex has accounted for everyone it can: what its
-    # counts leave over is a shortfall of the report's own parts, not persons of unknown sex.
-    # (A row with no sex information at all has no unknown_sex either: all of it is unknown.)
-    states_unknown = ~nw.col("unknown_sex").is_null()
-    terms: dict[str, str | nw.Expr] = {
-        "__female": "female",
-        "__male": "male",
-        "__other": "other_sex",
-        "__unknown_stated": "unknown_sex",
-        "__to_unknown": nw.when((rest > 0) & ~states_unknown).then(rest).otherwise(0),
-        "__female_low": "female_low",
-        "__female_high": "female_high",
-    }
-    if bounds:
-        # Persons who may be of either sex: neither female, male nor other in the row's counts.
-        slack = (value - female - male - other).clip(lower_bound=0)
-        derived = nw.col("sex_split_derived")
-        female_low = nw.col("female_low").fill_null(0)
-        female_high = nw.col("female_high").fill_null(0)
-        # A percentage of women bounds the women of its whole row.
-        terms["__female_max"] = nw.when(derived).then(female_high).otherwise(female + slack)
-        terms["__male_max"] = (
-            nw.when(derived).then(male + slack + female - female_low).otherwise(male + slack)
-        )
-    return terms
+def _counts() -> dict[str, str]:
+    counts = {**TOTAL_COUNTS, **{f"__n{name}": name for name in _HIGHS}}
+    counts.update(__has_female="female", __has_male="male", __has_other="other_sex")
+    counts["__has_unknown"] = "unknown_sex"
+    return counts
 
 
 def sex_breakdown(
@@ -101,101 +76,79 @@ def sex_breakdown(
     want_excluded: bool = True,
 ) -> tuple[Any, Any]:
     """The breakdown by sex per group of ``keys`` (and of ``extra_keys``: output name to a
-    column); with ``coverage``, the first and last day the group's rows cover."""
+    column); with ``coverage``, the first and last day the group's rows cover.
+
+    A counted row whose value of a key is missing is not pooled with other such rows: it is a
+    group of its own, named by its ``id`` and ``description`` (the output columns ``row``
+    and ``description``, missing for the groups of rows that have every key).
+    """
     require_additive(frame, table)
     extra = dict(extra_keys or {})
-    group = [*keys, *extra.values()]
-    counts, mins, maxs = dict(TOTAL_COUNTS), {}, {}
+    for stage in row_columns():
+        frame = frame.with_columns(**stage)
+    if keys:
+        lone = nw.any_horizontal(*(nw.col(k).is_null() for k in keys), ignore_nulls=True)
+        lone = lone & (nw.col(WHY) == COUNTED)
+        frame = frame.with_columns(
+            nw.when(lone).then(nw.col("id")).alias(_SINGLE),
+            nw.when(lone).then(nw.col("description")).alias(_LABEL),
+        )
+    singles = [_SINGLE, _LABEL] if keys else []
+    group = [*keys, *extra.values(), *singles]
+    counts, mins, maxs = _counts(), {}, {}
     if coverage:
         mins, maxs = {"__start": "period_start"}, {"__end": "period_end"}
         counts.update({"__has_start": "period_start", "__has_end": "period_end"})
     records, excluded = group_sums(
         frame,
         group,
-        {**total_terms(), **_terms(unknown == "bounds")},
+        _sums(),
         counts=counts,
         mins=mins,
         maxs=maxs,
         limit=None if want_excluded else EXCLUDED_LISTED,
     )
+    overlaps = overlaps_by_group(frame, group, ["__t_low", "__f_lo", "male", "other_sex"])
+    outside = outside_listed(frame, group)
+    allocated = _allocated_from(frame, group) if unknown == "proportional" else {}
     records.sort(key=lambda rec: tuple(order(rec[k]) for k in group))
     out_rows: list[dict[str, Any]] = []
     ex_rows: list[dict[str, Any]] = []
     for rec in records:
         values = {**{k: rec[k] for k in keys}, **{k: rec[v] for k, v in extra.items()}}
-        listed = excluded.get(tuple(rec[k] for k in group), [])
+        key = tuple(rec[k] for k in group)
+        listed = excluded.get(key, [])
         row = dict(values)
+        if keys:
+            row.update(row=rec[_SINGLE], description=rec[_LABEL])
         if coverage:
             row["period_start"] = rec["__start"] if rec["__has_start"] == rec["__rows"] else None
             row["period_end"] = rec["__end"] if rec["__has_end"] == rec["__rows"] else None
-        row.update(sex_summary(rec, unknown))
+        row.update(sex_summary(rec, unknown, overlaps.get(key), allocated.get(key)))
+        row.update(outside_summary(rec, outside.get(key, [])))
         row.update(excluded_summary(rec, listed))
         out_rows.append(row)
         ex_rows.extend({**values, **item} for item in listed)
     key_spec = {**{k: f"like:{k}" for k in keys}, **dict.fromkeys(extra, "str")}
     spec = dict(key_spec)
+    if keys:
+        spec.update(row="str", description="str")
     if coverage:
         spec.update({"period_start": "like:period_start", "period_end": "like:period_end"})
     spec.update(sex_spec(unknown))
+    spec.update(OUTSIDE_SPEC)
+    spec.update({"rows": "int", "rows_excluded": "int", "excluded": "str"})
     result = frame_of(out_rows, spec, like)
     if not want_excluded:
         return result, None
     return result, frame_of(ex_rows, {**key_spec, "id": "str", "reason": "str"}, like)
 
 
-def sex_summary(rec: Mapping[str, Any], unknown: str) -> dict[str, Any]:
-    """The sex columns of one output row, from the group's sums."""
-    out: dict[str, Any] = dict.fromkeys(
-        (*_PARTS, "unreconciled", *_SHARES, "female_low", "female_high")
-    )
-    if unknown == "bounds":
-        out.update(dict.fromkeys(SHARE_BOUNDS))
-    out.update(total_summary(rec))
-    out["estimate"] = False
-    if int(rec["__rows"]) == 0:
-        return out
-    f, m, o = int(rec["__female"]), int(rec["__male"]), int(rec["__other"])
-    u = int(rec["__unknown_stated"]) + int(rec["__to_unknown"])
-    total = int(rec["__total"])
-    out.update(
-        female=f,
-        male=m,
-        other=o,
-        unknown=u,
-        unreconciled=total - f - m - o - u,
-        female_low=int(rec["__female_low"]),
-        female_high=int(rec["__female_high"]),
-    )
-    return _with_shares(out, rec, unknown)
-
-
-def _with_shares(out: dict[str, Any], rec: Mapping[str, Any], unknown: str) -> dict[str, Any]:
-    """The shares, by the way ``unknown`` treats persons of unknown sex."""
-    f, m, o, u, total = (out[k] for k in ("female", "male", "other", "unknown", "total"))
-    known = f + m + o
-    if unknown == "known_only":
-        out.update(
-            female_share=ratio(f, known), male_share=ratio(m, known), other_share=ratio(o, known)
-        )
-        return out
-    if unknown == "proportional":
-        counts: dict[str, float] = {"female": f, "male": m, "other": o, "unknown": u}
-        if u and known:
-            for name, part in (("female", f), ("male", m), ("other", o)):
-                counts[name] = part + u * part / known
-            counts["unknown"] = 0.0
-            out["estimate"] = True
-        out.update({name: float(v) for name, v in counts.items()})
-        if u and not known:
-            return out  # nothing to allocate by: the shares are not known
-        out.update({f"{name}_share": ratio(counts[name], total) for name in _PARTS})
-        return out
-    out.update({f"{name}_share": ratio(out[name], total) for name in _PARTS})
-    if unknown == "bounds":
-        out.update(
-            female_share_low=ratio(int(rec["__female_low"]), total),
-            female_share_high=ratio(int(rec["__female_max"]), total),
-            male_share_low=ratio(m, total),
-            male_share_high=ratio(int(rec["__male_max"]), total),
-        )
-    return out
+def _allocated_from(frame: nw.LazyFrame[Any], group: list[str]) -> dict[tuple[Any, ...], str]:
+    """The rows whose persons of unknown sex ``"proportional"`` allocates, by group."""
+    where = (nw.col(WHY) == COUNTED) & (nw.col("__unknown") > 0)
+    found = listed_rows(frame, where, group, ["__unknown"], EXCLUDED_LISTED)
+    return {
+        key: ", ".join(f"{r['id']} ({int(r['__unknown']):,})" for r in recs)
+        for key, recs in found.items()
+    }

@@ -7,30 +7,56 @@ from typing import Any
 
 import narwhals as nw
 
+from unodc_metrics._aggregations._groups import SIZE
+from unodc_metrics._aggregations._overlaps import Overlaps
+
 __all__ = ["TOTAL_COUNTS", "TOTAL_SPEC", "ratio", "total_summary", "total_terms"]
 
-TOTAL_COUNTS = {"__bounded": "value_high"}
+TOTAL_COUNTS = {"__bounded": "__t_high"}
 """Counts of present values over the counted rows: a group is unbounded where any is missing."""
 
-TOTAL_SPEC = {"total": "int", "qualifier": "str", "total_low": "int", "total_high": "int"}
+TOTAL_SPEC = {
+    "total": "int",
+    "qualifier": "str",
+    "total_low": "int",
+    "total_high": "int",
+    "total_status": "str",
+    "overlaps": "str",
+}
 """The output columns of :func:`total_summary`, and their kinds."""
 
 
 def total_terms() -> dict[str, str | nw.Expr]:
-    """What each counted row adds to its group's total and bounds."""
+    """What each counted row adds to its group's total and bounds (over the per-row columns
+    of :mod:`._rows`), and to ``__size``, which guards the sums against overflow."""
     return {
-        "__total": "value",
-        "__total_low": "value_low",
-        "__total_high": "value_high",  # used only where every row summed has one
+        "__total": "__t",
+        "__total_low": "__t_low",
+        "__total_high": "__t_high",  # used only where every row summed has one
         "__inexact": (nw.col("qualifier") != "exact").cast(nw.Int64),
+        SIZE: nw.max_horizontal(nw.col("__t"), nw.col("__t_high")).cast(nw.Float64),
     }
 
 
-def total_summary(rec: Mapping[str, Any]) -> dict[str, Any]:
-    """total, qualifier, total_low and total_high of one output row."""
+def total_summary(rec: Mapping[str, Any], overlaps: Overlaps | None = None) -> dict[str, Any]:
+    """total, qualifier, total_low, total_high, total_status and overlaps of one output row.
+
+    Rows that may overlap make the total a range: ``total`` is missing, ``total_low`` counts
+    only what must be distinct, ``total_high`` all of it, and ``overlaps`` names the rows.
+    """
     if int(rec["__rows"]) == 0:
         return dict.fromkeys(TOTAL_SPEC)
     unbounded = int(rec["__unbounded"]) > 0
+    high = None if unbounded else int(rec["__total_high"])
+    if overlaps is not None:
+        return {
+            "total": None,
+            "qualifier": "at_least" if unbounded else "range",
+            "total_low": int(rec["__total_low"]) - overlaps.less["__t_low"],
+            "total_high": high,
+            "total_status": "bounded",
+            "overlaps": overlaps.text(),
+        }
     if int(rec["__inexact"]) == 0:
         qualifier = "exact"
     elif unbounded:
@@ -41,10 +67,12 @@ def total_summary(rec: Mapping[str, Any]) -> dict[str, Any]:
         "total": int(rec["__total"]),
         "qualifier": qualifier,
         "total_low": int(rec["__total_low"]),
-        "total_high": None if unbounded else int(rec["__total_high"]),
+        "total_high": high,
+        "total_status": "stated" if qualifier == "exact" else "bounded",
+        "overlaps": None,
     }
 
 
-def ratio(part: float, whole: float) -> float | None:
-    """``part / whole``; None where the whole is 0."""
-    return None if whole == 0 else part / whole
+def ratio(part: float | None, whole: float | None) -> float | None:
+    """``part / whole``; None where either is missing or the whole is 0."""
+    return None if part is None or not whole else part / whole

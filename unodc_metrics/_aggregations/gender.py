@@ -5,21 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal, overload
 
-import narwhals as nw
-
 from unodc_metrics._aggregations._common import (
-    WHY,
     FrameT,
     UnknownSex,
-    by_columns,
     check_unknown,
-    needed,
     shape_of,
     validated_glotip,
-    wide_input,
 )
 from unodc_metrics._aggregations._glotip_sex import glotip_sex_breakdown
-from unodc_metrics._aggregations._sex import SEX_USED, sex_breakdown
+from unodc_metrics._aggregations._periods import Within
+from unodc_metrics._aggregations._wide import SEX_TABLES, wide_breakdown
 from unodc_metrics._base.engines import quietly
 from unodc_metrics._readers import GLOTIP
 
@@ -33,6 +28,7 @@ def gender_breakdown(
     unknown: UnknownSex = "separate",
     *,
     table: str | None = None,
+    within: Within | None = None,
     return_excluded: Literal[False] = False,
     validate: bool = True,
 ) -> FrameT: ...
@@ -45,6 +41,7 @@ def gender_breakdown(
     unknown: UnknownSex = "separate",
     *,
     table: str | None = None,
+    within: Within | None = None,
     return_excluded: Literal[True],
     validate: bool = True,
 ) -> tuple[FrameT, FrameT]: ...
@@ -57,6 +54,7 @@ def gender_breakdown(
     unknown: UnknownSex = "separate",
     *,
     table: str | None = None,
+    within: Within | None = None,
     return_excluded: bool = False,
     validate: bool = True,
 ) -> FrameT | tuple[FrameT, FrameT]:
@@ -73,13 +71,20 @@ def gender_breakdown(
 
     A count of women derived from a percentage (``sex_split_derived``) contributes its
     derived count to ``female`` and its rounding interval to ``female_low`` and
-    ``female_high``. Rows that are ``part_of`` another row are never added: they are left
-    out and listed.
+    ``female_high``. A count that no row of a group states (no row gives men, say) is
+    missing, not 0, and its ``*_status`` is ``missing``; the other statuses are ``stated``,
+    ``computed`` (what a total leaves over), ``derived`` (from a percentage), ``estimated``
+    (allocated) and ``bounded`` (only a range is known). Rows that are ``part_of`` another
+    row are never added: they are left out and listed.
 
-    All other rows of a group are summed, whatever their period: a cumulative ("to date")
-    figure and a period figure in the same group are added together. Select one kind of
-    period first (``df[df["period_kind"] != "cumulative"]``), group ``by="period_kind"``, or
-    use :func:`trainees_per_initiative`, which keeps them apart.
+    Figures of a period, "to date" (``cumulative``) and "as at" a date (``stock``) are never
+    added together: ``basis`` is always a grouping column. A row whose ``by`` value is
+    missing is its own output row, named by ``row`` (its id) and ``description``, not one
+    group of unrelated figures. Rows that may count the same persons (``may_overlap``) make
+    their group's counts ranges: ``total`` is missing, ``total_low`` counts what must be
+    distinct, and ``overlaps`` names them. The ``rescues`` table is taken too: its counts
+    by sex are the parts that split its wholes by sex (see :func:`victims_breakdown`), and
+    ``status`` is always a grouping column.
 
     **The long shape of a GLOTIP download** (:func:`unodc_metrics.read_glotip`'s table, one
     count per row with ``sex`` and ``value``) is summed by breakdown: a *cell* is the rows
@@ -136,9 +141,14 @@ def gender_breakdown(
               of either sex. Where a row's women come from a percentage, the percentage
               bounds them: its other persons cannot be women.
         table: The schema to validate against: ``"trainings"`` (the wide shape, with the
-            sex columns) or ``"glotip"`` (the long shape). By default a frame with a ``sex``
-            column and no ``female`` column is ``"glotip"`` and any other is
-            ``"trainings"``; a frame with both columns is ambiguous and needs ``table``.
+            sex columns), ``"rescues"`` (victims split by sex in nested rows) or
+            ``"glotip"`` (the long shape). By default it is read from the columns: ``sex``
+            and ``indicator`` make ``"glotip"``, ``sex`` and ``breakdown`` make
+            ``"rescues"``, and ``female`` makes ``"trainings"``; a frame that fits two is
+            ambiguous and needs ``table``.
+        within: A period ``(start, end)``, such as ``um.REPORTING_PERIOD``: rows whose period
+            is not wholly inside are left out and listed. Without it, the rows flagged as
+            outside the reporting period are counted and named in ``outside_period``.
         return_excluded: Also return a frame of the rows left out, with the ``by``
             columns, ``id`` and ``reason`` (in the long shape: ``indicator``,
             ``dimension``, ``category``, the ``by`` columns, ``line`` and ``reason``).
@@ -148,13 +158,20 @@ def gender_breakdown(
             read must be present.
 
     Returns:
-        One row per group, with the ``by`` columns, ``female``, ``male``, ``other``,
+        One row per group, with the ``by`` columns, ``basis``, ``row`` and ``description``
+        (for a row with a missing ``by`` value), ``female``, ``male``, ``other``,
         ``unknown``, ``total`` (the sum of the reported totals), ``unreconciled``, the
-        shares ``female_share``, ``male_share``, ``other_share``, ``unknown_share`` (and
-        in ``"bounds"`` mode their bounds), ``qualifier``, ``total_low``, ``total_high``,
-        ``female_low``, ``female_high``, ``estimate``, ``rows`` (rows summed),
-        ``rows_excluded`` and ``excluded`` (which rows were left out and why). With
-        ``return_excluded=True``, a tuple of that frame and the frame of rows left out.
+        shares ``female_share``, ``male_share``, ``other_share``, ``unknown_share``,
+        ``share_of`` and ``share_denominator`` (what the shares are over, and how many
+        persons that is), in ``"bounds"`` mode the share bounds, ``qualifier``,
+        ``total_low``, ``total_high``, ``total_status``, ``overlaps``, a ``_low`` and a
+        ``_high`` for each of ``female``, ``male``, ``other``, ``unknown`` and
+        ``unreconciled``, a ``_status`` for each of ``female``, ``male``, ``other`` and
+        ``unknown``, ``estimate``, ``allocated`` and ``allocated_from`` (how many persons
+        ``"proportional"`` imputed, and from which rows), ``outside_period`` and
+        ``outside_period_total``, ``rows`` (rows summed), ``rows_excluded`` and ``excluded``
+        (which rows were left out and why). With ``return_excluded=True``, a tuple of that
+        frame and the frame of rows left out.
 
         In the long shape: ``indicator``, ``dimension``, ``category``, the ``by``
         columns, then ``female``, ``male``, ``other``, ``unknown``, ``total``,
@@ -208,19 +225,16 @@ def gender_breakdown(
     check_unknown(unknown)
     table = shape_of(df) if table is None else table
     if table == GLOTIP:
+        if within is not None:
+            raise ValueError("within applies to the figure tables; select GLOTIP's years instead")
         result, excluded = glotip_sex_breakdown(validated_glotip(df, validate), by, unknown)
         return (result, excluded) if return_excluded else result
-    if table != "trainings":
+    if table not in SEX_TABLES:
         raise ValueError(
-            "gender_breakdown needs the sex columns of the 'trainings' table or the long "
-            f"shape of 'glotip'; got {table!r}"
+            "gender_breakdown needs the counts by sex of the 'trainings' or the 'rescues' "
+            f"table, or the long shape of 'glotip'; got {table!r}"
         )
-    frame, like = wide_input(df, table, validate)
-    keys = by_columns(by, frame)
-    frame = needed(frame, keys, SEX_USED)
-    # NESTED (1) where the row is part of another, COUNTED (0) otherwise.
-    frame = frame.with_columns((~nw.col("part_of").is_null()).cast(nw.Int64).alias(WHY))
-    result, excluded = sex_breakdown(
-        frame, like, keys, unknown, table, want_excluded=return_excluded
+    result, excluded = wide_breakdown(
+        df, table, by, unknown, within=within, validate=validate, want_excluded=return_excluded
     )
     return (result, excluded) if return_excluded else result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, overload
 
@@ -12,6 +13,7 @@ from unodc_metrics._aggregations._common import (
     CUMULATIVE,
     NESTED,
     NO_PERIOD,
+    OUTSIDE,
     STOCK,
     WHY,
     FrameT,
@@ -25,7 +27,19 @@ from unodc_metrics._aggregations._common import (
 )
 from unodc_metrics._aggregations._glotip_years import glotip_totals_by_year
 from unodc_metrics._aggregations._groups import EXCLUDED_LISTED, excluded_summary, group_sums
+from unodc_metrics._aggregations._lift import with_parts_floor
 from unodc_metrics._aggregations._output import frame_of
+from unodc_metrics._aggregations._overlaps import Overlaps, overlaps_by_group
+from unodc_metrics._aggregations._periods import (
+    OUTSIDE_SPEC,
+    Within,
+    inside,
+    outside_listed,
+    outside_summary,
+    outside_term,
+    within_dates,
+)
+from unodc_metrics._aggregations._rows import total_columns
 from unodc_metrics._aggregations._totals import TOTAL_COUNTS, TOTAL_SPEC, total_summary, total_terms
 from unodc_metrics._base.engines import quietly
 from unodc_metrics._catalogue import FIGURE_TABLES
@@ -33,8 +47,8 @@ from unodc_metrics._readers import GLOTIP
 
 __all__ = ["totals_by_year"]
 
-_SPEC = {"year": "int", "years": "str", **TOTAL_SPEC, "rows": "int", "rows_excluded": "int"}
-_SPEC["excluded"] = "str"
+_SPEC = {"year": "int", "years": "str", **TOTAL_SPEC, **OUTSIDE_SPEC}
+_SPEC.update({"rows": "int", "rows_excluded": "int", "excluded": "str"})
 
 
 @overload
@@ -43,6 +57,7 @@ def totals_by_year(
     *,
     table: str,
     by: str | Sequence[str] | None = None,
+    within: Within | None = None,
     return_excluded: Literal[False] = False,
     validate: bool = True,
 ) -> FrameT: ...
@@ -54,6 +69,7 @@ def totals_by_year(
     *,
     table: str,
     by: str | Sequence[str] | None = None,
+    within: Within | None = None,
     return_excluded: Literal[True],
     validate: bool = True,
 ) -> tuple[FrameT, FrameT]: ...
@@ -65,6 +81,7 @@ def totals_by_year(
     *,
     table: str,
     by: str | Sequence[str] | None = None,
+    within: Within | None = None,
     return_excluded: bool = False,
     validate: bool = True,
 ) -> FrameT | tuple[FrameT, FrameT]:
@@ -78,6 +95,14 @@ def totals_by_year(
     land in a year: they are left out, and listed on an output row whose ``year`` and
     ``years`` are both missing. Rows that are ``part_of`` another row are left out, and
     listed on the row of their own year.
+
+    Rows that may count the same persons (``may_overlap``) make their group's total a range:
+    ``total`` is missing, ``total_low`` counts only what must be distinct, ``total_high``
+    all of it, and ``overlaps`` names them. With ``within=(start, end)`` (such as
+    ``um.REPORTING_PERIOD``), rows whose period is not wholly inside are left out and listed;
+    without it, rows flagged as outside the reporting period are counted in their year, and
+    named in ``outside_period`` with the part of the total they make
+    (``outside_period_total``).
 
     Different measures are never summed together: ``measure`` is always a grouping column,
     and so is ``status`` for the ``rescues`` table (rescued and identified victims are
@@ -100,6 +125,7 @@ def totals_by_year(
             ``"glotip"``. Required, so that a frame is never checked against the wrong
             schema.
         by: Further grouping columns: a column name, a list of them, or None.
+        within: A period ``(start, end)``: rows not wholly inside it are left out.
         return_excluded: Also return a frame of the rows left out, with the grouping
             columns, ``year``, ``years``, ``id`` and ``reason`` (for ``"glotip"``: the
             grouping columns, ``line`` and ``reason``).
@@ -111,7 +137,8 @@ def totals_by_year(
     Returns:
         One row per group and year (then per span of years, then one row of rows that no
         year can hold), with the grouping columns, ``year``, ``years``, ``total``,
-        ``qualifier``, ``total_low``, ``total_high``, ``rows`` (rows summed),
+        ``qualifier``, ``total_low``, ``total_high``, ``total_status``, ``overlaps``,
+        ``outside_period``, ``outside_period_total``, ``rows`` (rows summed),
         ``rows_excluded`` and ``excluded`` (which rows were left out and why). With
         ``return_excluded=True``, a tuple of that frame and the frame of rows left out.
 
@@ -159,7 +186,10 @@ def totals_by_year(
         >>> out.loc[0, "excluded"]
         '1 row (a part of a breakdown ...): line 4'
     """  # noqa: E501
+    bounds = within_dates(within)
     if table == GLOTIP:
+        if bounds is not None:
+            raise ValueError("within applies to the figure tables; select GLOTIP's years instead")
         long = validated_glotip(df, validate)
         return glotip_totals_by_year(long, by, return_excluded)  # type: ignore[no-any-return]
     if table not in FIGURE_TABLES:
@@ -173,13 +203,17 @@ def totals_by_year(
     implicit: list[str] = ["measure", "status"] if table == "rescues" else ["measure"]
     keys: list[str] = list(dict.fromkeys([*implicit, *by_columns(by, frame)]))
     group = [*keys, "__y1", "__y2"]
+    frame = needed(with_parts_floor(frame), keys, ())
+    placed = _placed(frame.with_columns(**total_columns()), bounds)
     records, excluded = group_sums(
-        _placed(needed(frame, keys, ())),
+        placed,
         group,
-        total_terms(),
+        {**total_terms(), **outside_term()},
         counts=TOTAL_COUNTS,
         limit=None if return_excluded else EXCLUDED_LISTED,
     )
+    overlaps = overlaps_by_group(placed, group, ["__t_low"])
+    outside = outside_listed(placed, group)
     # Within a group: single years first, then spans of years, then the rows no year holds.
     records.sort(
         key=lambda rec: (
@@ -189,7 +223,7 @@ def totals_by_year(
             order(rec["__y2"]),
         )
     )
-    out_rows, ex_rows = _rows(records, excluded, keys, group)
+    out_rows, ex_rows = _rows(records, (excluded, overlaps, outside), keys, group)
     key_spec = {k: f"like:{k}" for k in keys}
     result = frame_of(out_rows, {**key_spec, **_SPEC}, like)
     if not return_excluded:
@@ -198,7 +232,9 @@ def totals_by_year(
     return result, frame_of(ex_rows, ex_spec, like)
 
 
-def _placed(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+def _placed(
+    frame: nw.LazyFrame[Any], bounds: tuple[dt.datetime, dt.datetime] | None
+) -> nw.LazyFrame[Any]:
     """The rows with why each is or is not counted, and the years its period runs from and
     to, where it can be placed."""
     kind = nw.col("period_kind")
@@ -212,10 +248,12 @@ def _placed(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
         .then(nw.lit(STOCK))
         .when(start.is_null() | end.is_null())
         .then(nw.lit(NO_PERIOD))
-        .otherwise(nw.lit(COUNTED))
     )
-    frame = frame.with_columns(why.cast(nw.Int64).alias(WHY))
-    placed = (nw.col(WHY) <= NESTED) & ~start.is_null() & ~end.is_null()
+    if bounds is not None:
+        why = why.when(~inside(bounds)).then(nw.lit(OUTSIDE))
+    frame = frame.with_columns(why.otherwise(nw.lit(COUNTED)).cast(nw.Int64).alias(WHY))
+    placed = ((nw.col(WHY) <= NESTED) | (nw.col(WHY) == OUTSIDE)) & ~start.is_null()
+    placed = placed & ~end.is_null()
     # (No cast here: pandas gives float years where a date is missing.)
     return frame.with_columns(
         nw.when(placed).then(start.dt.year()).alias("__y1"),
@@ -223,21 +261,28 @@ def _placed(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     )
 
 
+_Listed = Mapping[tuple[Any, ...], list[dict[str, Any]]]
+
+
 def _rows(
     records: Sequence[Mapping[str, Any]],
-    excluded: Mapping[tuple[Any, ...], list[dict[str, Any]]],
+    found: tuple[_Listed, Mapping[tuple[Any, ...], Overlaps], _Listed],
     keys: Sequence[str],
     group: Sequence[str],
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The output rows, and the rows left out, each with its group's keys and years."""
+    excluded, overlaps, outside = found
     out_rows: list[dict[str, Any]] = []
     ex_rows: list[dict[str, Any]] = []
     for rec in records:
         y1, y2 = int_or_none(rec["__y1"]), int_or_none(rec["__y2"])
         year = y1 if y1 is not None and y1 == y2 else None
         years = None if y1 is None else (str(y1) if y1 == y2 else f"{y1}-{y2}")
-        listed = excluded.get(tuple(rec[k] for k in group), [])
+        key = tuple(rec[k] for k in group)
+        listed = excluded.get(key, [])
         place = {**{k: rec[k] for k in keys}, "year": year, "years": years}
-        out_rows.append({**place, **total_summary(rec), **excluded_summary(rec, listed)})
+        row = {**place, **total_summary(rec, overlaps.get(key))}
+        row.update(outside_summary(rec, outside.get(key, [])))
+        out_rows.append({**row, **excluded_summary(rec, listed)})
         ex_rows.extend({**place, **item} for item in listed)
     return out_rows, ex_rows

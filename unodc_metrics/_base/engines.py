@@ -18,6 +18,7 @@ _R = TypeVar("_R")
 
 _PYSPARK_PANDAS = "PySpark does not yet fully support pandas"
 _NARWHALS_DASK = "Dask support is moving out of Narwhals"
+_DASK_DIVISIONS = "Concatenating dataframes with unknown divisions"
 
 
 def collect(frame: nw.LazyFrame[Any]) -> nw.DataFrame[Any]:
@@ -40,7 +41,11 @@ def quiet() -> Iterator[None]:
     - with pyspark installed (the ``spark`` extra), importing pandera tries to import
       ``pyspark.pandas``, which warns under pandas 3 (nothing here uses it);
     - narwhals announces, whenever it handles a Dask frame, that its Dask support will move
-      to ``narwhals-dask``, a package that is not released yet.
+      to ``narwhals-dask``, a package that is not released yet;
+    - Dask warns that it concatenates columns of unknown divisions when a row is compared
+      with a window over its group (the sums of a whole's parts): the window's rows keep
+      their index, and ``tests/test_engines.py`` checks, over several partitions, that the
+      numbers are pandas' own.
 
     Every other warning is left alone, and the filters are restored afterwards: the user's
     own code sees every warning.
@@ -48,6 +53,7 @@ def quiet() -> Iterator[None]:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", _PYSPARK_PANDAS, FutureWarning)
         warnings.filterwarnings("ignore", _NARWHALS_DASK, FutureWarning)
+        warnings.filterwarnings("ignore", _DASK_DIVISIONS, UserWarning)
         yield
 
 
