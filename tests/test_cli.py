@@ -305,10 +305,13 @@ def test_figures_check_passes_on_the_shipped_data(capsys: pytest.CaptureFixture[
     code, out, err = run(capsys, "figures", "--check")
     unrecorded = checks[(checks["status"] != "reproduced") & ~checks["recorded"].astype(bool)]
     assert code == (EXIT_OK if unrecorded.empty else EXIT_FAILURE), out + err
-    reproduced = int((checks["status"] == "reproduced").sum())
-    assert (
-        out.splitlines()[0] == f"{reproduced} of {len(checks)} figures reproduced from the tables."
+    counts = checks["status"].value_counts().to_dict()
+    assert out.splitlines()[0] == (
+        f"{counts['reproduced']} of {len(checks)} figures reproduced by a computation over other "
+        f"cells of the tables; {counts['stated']} stated, {counts['inconsistent']} inconsistent, "
+        "0 not derivable."
     )
+    assert "Stated, with no computation over other cells to give them: " in out
 
 
 def checks_frame(*rows: tuple[str, str, bool, str | None]) -> pd.DataFrame:
@@ -335,7 +338,8 @@ def test_figures_check_fails_on_an_unrecorded_failure(capsys: pytest.CaptureFixt
     out, err = capsys.readouterr()
     assert code == EXIT_FAILURE
     assert out == (
-        "2 of 4 figures reproduced from the tables.\n"
+        "2 of 4 figures reproduced by a computation over other cells of the tables; 0 stated, "
+        "1 inconsistent, 1 not derivable.\n"
         "  - PST-02b: inconsistent (sum), NOT RECORDED: detail of PST-02b\n"
         "  - TRN-05a: not_derivable, recorded: detail of TRN-05a\n"
     )
@@ -353,7 +357,10 @@ def test_figures_check_names_every_unrecorded_failure(capsys: pytest.CaptureFixt
     code = report_checks(checks)
     out, err = capsys.readouterr()
     assert code == EXIT_FAILURE
-    assert out.splitlines()[0] == "0 of 2 figures reproduced from the tables."
+    assert out.splitlines()[0] == (
+        "0 of 2 figures reproduced by a computation over other cells of the tables; 0 stated, "
+        "1 inconsistent, 1 not derivable."
+    )
     assert err == (
         "unodc-metrics: error: 2 figures fail to reproduce and are not recorded "
         "inconsistencies of the report: PST-02a, PST-02b\n"
@@ -370,14 +377,37 @@ def test_figures_check_passes_when_every_failure_is_recorded(
     assert report_checks(checks) == EXIT_OK
     out, err = capsys.readouterr()
     assert out == (
-        "1 of 2 figures reproduced from the tables.\n"
+        "1 of 2 figures reproduced by a computation over other cells of the tables; 0 stated, "
+        "1 inconsistent, 0 not derivable.\n"
         "  - TRN-05a: inconsistent (sum), recorded: detail of TRN-05a\n"
-        "The others are recorded: inconsistencies of the report that the data flags, or "
+        "These are recorded: inconsistencies of the report that the data flags, or "
         "figures declared not derivable.\n"
     )
     assert err == ""
     assert report_checks(checks.head(1)) == EXIT_OK
-    assert capsys.readouterr() == ("1 of 1 figures reproduced from the tables.\n", "")
+    assert capsys.readouterr() == (
+        "1 of 1 figures reproduced by a computation over other cells of the tables; 0 stated, "
+        "0 inconsistent, 0 not derivable.\n",
+        "",
+    )
+
+
+def test_figures_check_names_the_stated_figures_and_passes(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    checks = checks_frame(
+        ("PST-02a", "reproduced", True, None),
+        ("ARR-05a", "stated", True, None),
+        ("INV-05a", "stated", True, None),
+    )
+    assert report_checks(checks) == EXIT_OK
+    out, err = capsys.readouterr()
+    assert out == (
+        "1 of 3 figures reproduced by a computation over other cells of the tables; 2 stated, "
+        "0 inconsistent, 0 not derivable.\n"
+        "Stated, with no computation over other cells to give them: ARR-05a, INV-05a\n"
+    )
+    assert err == ""
 
 
 # --------------------------------------------------------------------------------------------

@@ -44,7 +44,7 @@ def _intro(checks: pd.DataFrame, found: pd.DataFrame) -> list[str]:
     counts = checks["status"].value_counts().to_dict()
     first, last = um.REPORTING_PERIOD
     return [
-        "# The report's figures and how they are reproduced",
+        "# The report's figures: reproduced, stated or inconsistent",
         "",
         f"<!-- Generated from code: {REGENERATE} -->",
         "<!-- Do not edit by hand; tests/test_figures.py checks that this page is current. -->",
@@ -52,9 +52,13 @@ def _intro(checks: pd.DataFrame, found: pd.DataFrame) -> list[str]:
         f"Source: {um.REPORT.text()}",
         "",
         "Every quantitative statement of the report is a figure of `unodc_metrics.figures()`, "
-        "derived from the curated tables. `unodc_metrics.check_figures()` reproduces each one "
-        "by a computation over the tables; `unodc_metrics.inconsistencies()` finds where the "
-        "report contradicts itself, by generic rules. "
+        "derived from the curated tables. `unodc_metrics.check_figures()` checks each one: it "
+        "is `reproduced` when a computation over other cells of the tables gives it (a sum of "
+        "parts, a whole less its other parts, a count of the items listed or of the parties), "
+        "`stated` when the tables only hold it as the report states it (its own cell is its "
+        "only check), and `inconsistent` when a computation contradicts it. "
+        "`unodc_metrics.inconsistencies()` finds where the report contradicts itself, by "
+        "generic rules. "
         f"The report declares its period as {first.isoformat()} to {last.isoformat()}.",
         "",
         f"{len(checks)} figures: "
@@ -122,7 +126,7 @@ def render_figures_page(tables: Mapping[str, pd.DataFrame] | None = None) -> str
     Examples:
         >>> page = render_figures_page()
         >>> print(page.splitlines()[0])
-        # The report's figures and how they are reproduced
+        # The report's figures: reproduced, stated or inconsistent
         >>> "| TRN-05a | 5 |" in page
         True
     """

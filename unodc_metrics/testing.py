@@ -30,22 +30,29 @@ def assert_reproduces(
     figure_id: str,
     *,
     allow_recorded: bool = False,
+    allow_stated: bool = False,
     tables: Mapping[str, pd.DataFrame] | None = None,
 ) -> None:
     """Assert that a figure of the report is reproduced by a computation over the tables.
 
     The check is the figure's row of :func:`unodc_metrics.check_figures`. By default only
-    the status ``reproduced`` passes. With ``allow_recorded=True``, a figure that is
-    ``inconsistent`` or ``not_derivable`` passes too, provided the data records it: an
-    inconsistent figure's row names the kind in its ``flags`` column (TRN-05a, whose parts
-    add up to 2,772 against a stated 2,776, is ``parts_short_of_total``), and a figure not
-    derivable is listed, with its reason, in ``unodc_metrics._figures.NOT_DERIVABLE``. Use it
-    to accept the report's known contradictions while still failing on new ones.
+    the status ``reproduced`` passes: a computation over other cells than the figure's own
+    gives it, so a change of the data that breaks it fails. A ``stated`` figure fails: the
+    tables hold it, but nothing recomputes it, so pinning it pins little; with
+    ``allow_stated=True`` it passes. With ``allow_recorded=True``, a figure that is
+    ``inconsistent`` or ``not_derivable`` passes too, provided the data records it: the
+    ``flags`` of an inconsistent figure's row (or of the whole it is a part of) name the kind
+    (TRN-05a, whose parts add up to 2,772 against a stated 2,776, is
+    ``parts_short_of_total``), and a figure not derivable is listed, with its reason, in
+    ``unodc_metrics._figures.NOT_DERIVABLE``. Use it to accept the report's known
+    contradictions while still failing on new ones.
 
     Args:
         figure_id: The figure's id, as in :func:`unodc_metrics.figures` (``"TRN-05a"``,
             ``"TRN-68a.female_percent"``).
-        allow_recorded: Also accept a status other than ``reproduced`` that the data records.
+        allow_recorded: Also accept an ``inconsistent`` or ``not_derivable`` status that the
+            data records.
+        allow_stated: Also accept the status ``stated``.
         tables: Frames to check instead of the shipped tables, by table name, as
             :func:`unodc_metrics.check_figures` takes them.
 
@@ -62,6 +69,11 @@ def assert_reproduces(
         ...
         AssertionError: figure TRN-05a (paragraph 5) is inconsistent (parts_short_of_total, ...
         >>> assert_reproduces("TRN-05a", allow_recorded=True)
+        >>> assert_reproduces("ARR-05a")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        AssertionError: figure ARR-05a (paragraph 5) is stated, not reproduced: no computation ...
+        >>> assert_reproduces("ARR-05a", allow_stated=True)
         >>> assert_reproduces("TRN-99z")
         Traceback (most recent call last):
         ...
@@ -74,6 +86,15 @@ def assert_reproduces(
     status = check["status"]
     if status == "reproduced":
         return
+    if status == "stated":
+        if allow_stated:
+            return
+        raise AssertionError(
+            f"figure {figure_id} (paragraph {check['paragraph']}) is stated, not reproduced: "
+            "no computation over other cells of the tables gives it, so a change of its value "
+            f"would go unnoticed. {check['detail']}. Pass allow_stated=True to accept a figure "
+            "that the tables only state."
+        )
     if allow_recorded and check["recorded"]:
         return
     kind = f"{check['kind']}, " if check["kind"] is not None else ""

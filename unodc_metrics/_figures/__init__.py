@@ -1,9 +1,11 @@
 """The figures layer: the report's figures, derived from the curated tables, and their checks.
 
 One source of truth: the curated tables hold every number. :func:`figures` derives the list of
-the report's quantitative statements from them, :func:`check_figures` reproduces each one by a
-computation over the tables, and :func:`inconsistencies` applies generic rules that find the
-places where the report contradicts itself.
+the report's quantitative statements from them, :func:`check_figures` checks each one by the
+computations over the tables that it allows (``reproduced`` when one over other cells than
+its own gives it, ``stated`` when none does, ``inconsistent`` when one contradicts it), and
+:func:`inconsistencies` applies generic rules that find the places where the report
+contradicts itself.
 
 - :mod:`._context`: the tables a computation reads, as frames and as plain rows;
 - :mod:`._listing`: the figures list (:func:`figures`, :data:`FIGURE_COLUMNS`);
@@ -11,7 +13,7 @@ places where the report contradicts itself.
 - :mod:`._dates`: the days that a period's words name;
 - :mod:`._percent`: percentages, and the counts each allows;
 - :mod:`._inconsistencies`: the rules of :func:`inconsistencies`;
-- :mod:`._methods` and :mod:`._checks`: the computations that reproduce a figure, and
+- :mod:`._methods` and :mod:`._checks`: the computations that check a figure, and
   :func:`check_figures`;
 - :mod:`.wording`: how a figure is written in words.
 

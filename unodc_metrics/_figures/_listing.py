@@ -16,6 +16,7 @@ __all__ = [
     "PERCENT_SUFFIX",
     "SEX_COLUMNS",
     "Figure",
+    "contains",
     "derive_figures",
     "figures",
     "percent_columns",
@@ -108,6 +109,23 @@ def within(low: float, high: float | None, bound_low: float, bound_high: float |
     if bound_high is not None and low > bound_high:
         return False
     return high is None or high >= bound_low
+
+
+def contains(
+    low: float | None, high: float | None, bound_low: float, bound_high: float | None
+) -> bool:
+    """Whether [low, high] is bounded and lies wholly in [bound_low, bound_high] (None: open).
+
+    :func:`within` asks whether a computation leaves room for a figure; this asks whether it
+    gives the figure: every number it allows is one that the figure's qualifier allows.
+
+    Examples:
+        >>> contains(36, 36, 36, None), contains(177, 179, 178, 178), contains(5, None, 0, None)
+        (True, False, False)
+    """
+    if low is None or high is None or low < bound_low:
+        return False
+    return bound_high is None or high <= bound_high
 
 
 def _stated_sex_columns(row: Row) -> list[str]:

@@ -1,8 +1,12 @@
-"""The computations that reproduce a figure, each giving an :class:`Outcome`.
+"""The computations that check a figure, each giving an :class:`Outcome`.
 
-``count_parties`` and ``joined_between`` count over the ``parties`` table, ``sum_of_parts``
-adds up a split, ``count_listed`` counts the items listed, ``percent_of_count`` recomputes a
-share, and ``lookup`` reads the figure's cell.
+Each computation but ``lookup`` reads other cells than the figure's own: ``count_parties``
+and ``joined_between`` count over the ``parties`` table, ``sum_of_parts`` adds up a split,
+``remainder_of_whole`` takes the other parts from the whole, ``count_listed`` counts the
+items listed, and ``percent_of_count`` recomputes a share. Each says whether it *gives* the
+figure (every number it allows is one the figure allows) or only bounds it, as
+``within_whole`` does for a part of a whole ("including 7 children"). ``lookup`` reads the
+figure's own cell: it shows that the tables hold the figure, never that they reproduce it.
 """
 
 from __future__ import annotations
@@ -11,10 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from unodc_metrics._figures._context import Context, Row, as_date, as_number, distinct_items
-from unodc_metrics._figures._listing import PERCENT_SUFFIX, SEX_COLUMNS, Figure, within
+from unodc_metrics._figures._listing import PERCENT_SUFFIX, Figure, contains, within
 from unodc_metrics._figures._parts import Split
 from unodc_metrics._figures._percent import percent_checks
-from unodc_metrics._figures.wording import number_text
+from unodc_metrics._figures.wording import number_text, stated
 from unodc_metrics._tables import count_parties, joined_between
 
 __all__ = [
@@ -23,13 +27,21 @@ __all__ = [
     "count_listed",
     "lookup",
     "percent_of_count",
+    "remainder_of_whole",
     "sum_of_parts",
+    "within_whole",
 ]
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """One computation's result for a figure."""
+    """One computation's result for a figure.
+
+    ``gives`` is true when the computation, over other cells than the figure's own, gives
+    the figure: it allows no number that the figure's qualifier excludes. ``kind`` is set
+    when it contradicts the figure; ``flags_row`` is the row whose ``flags`` record that
+    contradiction, when it is not the figure's own (a whole, for its parts).
+    """
 
     method: str
     computed: int | float | None
@@ -38,6 +50,8 @@ class Outcome:
     detail: str
     kind: str | None = None  # set when the figure is inconsistent
     derivable: bool = True
+    gives: bool = False
+    flags_row: Row | None = None
 
 
 def lookup(ctx: Context, figure: Figure) -> Outcome:
@@ -55,18 +69,14 @@ def lookup(ctx: Context, figure: Figure) -> Outcome:
         )
     found = as_number(matches.iloc[0])
     detail = f"lookup of {figure.column} in {figure.table} row {figure.row['id']}"
-    part_of = figure.row.get("part_of")
-    if figure.column in SEX_COLUMNS:
-        detail += f"; part of {figure.row['id']}, checked there as a sum of parts"
-    elif part_of is not None:
-        detail += f"; part of {part_of}, checked there as a sum of parts"
     kind = None if found == figure.value else "lookup_mismatch"
     return Outcome("lookup", found, found, found, detail, kind=kind)
 
 
 def sum_of_parts(split: Split) -> Outcome:
-    """A whole, as the sum of the parts that split it."""
+    """A whole, as the sum of the parts that split it; a single part only bounds it."""
     parts = ", ".join(p.figure_id for p in split.parts)
+    whole = split.whole
     return Outcome(
         "sum_of_parts",
         split.stated_sum,
@@ -74,6 +84,38 @@ def sum_of_parts(split: Split) -> Outcome:
         split.high,
         f"sum of parts ({parts}) {split.describe()}",
         kind=split.verdict(),
+        gives=split.complete
+        and contains(split.low, split.high, whole["value_low"], whole["value_high"]),
+    )
+
+
+def remainder_of_whole(split: Split, figure: Figure) -> Outcome:
+    """A part of a complete split, as its whole less the other parts."""
+    low, high = split.remainder(figure.figure_id)
+    part = stated(figure.qualifier, figure.value)
+    return Outcome(
+        "remainder_of_whole",
+        low if low is not None and low == high else None,
+        low,
+        high,
+        split.describe_remainder(figure.figure_id, part),
+        kind=split.verdict(),
+        gives=contains(low, high, figure.value_low, figure.value_high),
+        flags_row=split.whole,
+    )
+
+
+def within_whole(split: Split, figure: Figure) -> Outcome:
+    """The single part of a whole ("including 7 children"), which must not exceed it."""
+    part = stated(figure.qualifier, figure.value)
+    return Outcome(
+        "within_whole",
+        None,
+        None,
+        split.whole["value_high"],
+        split.describe_subset(part),
+        kind=split.verdict(),
+        flags_row=split.whole,
     )
 
 
@@ -91,6 +133,7 @@ def count_listed(figure: Figure, items: list[Row]) -> Outcome:
         n,
         f"{what} listed ({listed}): {n:,}",
         kind=None if ok else "list_count_mismatch",
+        gives=ok,
     )
 
 
@@ -114,6 +157,7 @@ def _count_parties(ctx: Context, figure: Figure) -> Outcome:
         high,
         detail,
         kind=None if ok else "reference_mismatch",
+        gives=contains(computed, computed, figure.value_low, figure.value_high),
     )
 
 
@@ -147,6 +191,7 @@ def _states_joined(ctx: Context, figure: Figure) -> Outcome:
         high,
         detail,
         kind=None if ok else "reference_mismatch",
+        gives=contains(computed, computed, figure.value_low, figure.value_high),
     )
 
 
@@ -169,6 +214,13 @@ def percent_of_count(ctx: Context, figure: Figure) -> Outcome:
             f"{of} / value = {count} / {check.total:,}, rounded: "
             f"{'?' if computed is None else number_text(computed)} per cent; {check.describe()}"
         )
+        # A share with no count beside it, or with a count derived from the share itself, is
+        # only checked to be reachable by a whole count of its total: it is not given.
+        if check.derived:
+            detail = (
+                f"{check.describe()}, from the share itself: the share is checked to be "
+                f"reachable by a whole count of {check.total:,}, not recomputed"
+            )
         return Outcome(
             "percent_of_count",
             computed,
@@ -176,6 +228,7 @@ def percent_of_count(ctx: Context, figure: Figure) -> Outcome:
             computed,
             detail,
             kind=None if check.consistent() else "percent_mismatch",
+            gives=check.count is not None and not check.derived and check.consistent(),
         )
     return Outcome(
         "percent_of_count",

@@ -3,7 +3,8 @@
 A whole is split by sex (the counts by sex of its row) or by a ``breakdown`` of the rows
 nested in it (``part_of``). Two or more parts are read as a complete split, which must add up
 to the whole within its bounds; a single part ("including 7 children") as a subset, which
-must only not exceed it.
+must only not exceed it. A complete split gives each of its parts too: the whole less the
+other parts (:meth:`Split.remainder`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from unodc_metrics._catalogue import FIGURE_TABLES
 from unodc_metrics._figures._context import Context, Row
 from unodc_metrics._figures._listing import SEX_COLUMNS
-from unodc_metrics._figures.wording import stated
+from unodc_metrics._figures.wording import range_text, stated
 
 __all__ = ["Part", "Split", "splits"]
 
@@ -84,6 +85,51 @@ class Split:
             noun = "parts add" if self.complete else "part is"
             return f"by {self.by}: {total}; the {noun} {gap:,} more than the stated {whole}"
         return f"by {self.by}: {total}, as stated ({whole})"
+
+    def others(self, figure_id: str) -> tuple[Part, ...]:
+        """The parts other than the one that the figure ``figure_id`` states."""
+        return tuple(p for p in self.parts if p.figure_id != figure_id)
+
+    def remainder(self, figure_id: str) -> tuple[int | None, int | None]:
+        """What the whole less the other parts leaves for one part: its least and its most.
+
+        None is an open end: no least when another part is open ("more than 35"), no most
+        when the whole is. A complete split's verdict is None exactly when the part's own
+        bounds meet these.
+        """
+        others = self.others(figure_id)
+        highs = [p.high for p in others]
+        w_low, w_high = self.whole["value_low"], self.whole["value_high"]
+        low = None if None in highs else w_low - sum(h for h in highs if h is not None)
+        high = None if w_high is None else w_high - sum(p.low for p in others)
+        return low, high
+
+    def describe_remainder(self, figure_id: str, part: str) -> str:
+        """The whole less the other parts in words, against the part as stated (``part``)."""
+        others = self.others(figure_id)
+        low, high = self.remainder(figure_id)
+        terms = " - ".join([f"{self.whole['value']:,}", *(f"{p.value:,}" for p in others)])
+        ids = ", ".join(p.figure_id for p in others)
+        head = f"{self.whole['id']} by {self.by} less the other parts ({ids})"
+        if low is not None and low == high:
+            shown = f"{terms} = {low:,}"
+        else:
+            shown = f"{terms}: {range_text(low, high)}"
+        if self.verdict() is not None:
+            return f"{head}: {shown}, not the stated {part}; {self.describe()}"
+        if low is not None and low == high:
+            return f"{head}: {shown}, as stated ({part})"
+        return f"{head}: {shown}, which leaves room for the stated {part} but does not give it"
+
+    def describe_subset(self, part: str) -> str:
+        """A single part against its whole, which bounds it but does not give it."""
+        whole = stated(self.whole["qualifier"], self.whole["value"])
+        head = f"part of {self.whole['id']} by {self.by}"
+        if self.verdict() is not None:
+            return f"{head}: {self.describe()}"
+        if self.whole["value_high"] is None:
+            return f"{head}: the whole, {whole}, has no upper bound, so it does not bound {part}"
+        return f"{head}: {part} is at most the whole, {whole}, which bounds the part"
 
 
 def _sex_parts(row: Row) -> list[Part]:

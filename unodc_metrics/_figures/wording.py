@@ -7,7 +7,7 @@ write the report's numbers this way, and so does the page ``docs/figures.md``
 
 from __future__ import annotations
 
-__all__ = ["QUALIFIER_WORDS", "number_text", "stated"]
+__all__ = ["QUALIFIER_WORDS", "number_text", "range_text", "stated"]
 
 QUALIFIER_WORDS: dict[str, str] = {
     "exact": "",
@@ -40,3 +40,23 @@ def stated(qualifier: str, value: float) -> str:
         ('at least 49', '2,776', 'some 3')
     """
     return f"{QUALIFIER_WORDS.get(qualifier, qualifier + ' ')}{number_text(value)}"
+
+
+def range_text(low: float | None, high: float | None) -> str:
+    """The numbers from ``low`` to ``high`` in words; None is an open end.
+
+    Examples:
+        >>> range_text(553, 553), range_text(36, None), range_text(None, 23), range_text(3, 5)
+        ('553', 'at least 36', 'at most 23', '3 to 5')
+        >>> range_text(None, None)
+        'any number'
+    """
+    if low is None and high is None:
+        return "any number"
+    if high is None:
+        return f"at least {number_text(low or 0)}"
+    if low is None:
+        return f"at most {number_text(high)}"
+    if low == high:
+        return number_text(low)
+    return f"{number_text(low)} to {number_text(high)}"
