@@ -69,11 +69,12 @@ def add_caption(fig: Figure, lines: list[str], width: float) -> None:
     fig.supxlabel(text, x=0.01, ha="left", fontsize=8, color="#333333")
 
 
-def add_legend(ax: Axes, handles: list[Any], labels: list[str]) -> None:
+def add_legend(ax: Axes, handles: list[Any], labels: list[str], width: float = 9.0) -> None:
     """The legend above the chart, under the title, where it hides no bar or label.
 
-    It belongs to the axes, for which the layout makes room, not to the figure. No handles,
-    no legend.
+    It belongs to the axes, for which the layout makes room, not to the figure. It has a
+    column per 3 inches of the figure's ``width``, up to 3, so that it is never wider than the
+    figure. No handles, no legend.
 
     Examples:
         >>> from matplotlib.patches import Patch
@@ -89,7 +90,7 @@ def add_legend(ax: Axes, handles: list[Any], labels: list[str]) -> None:
         labels,
         loc="lower center",
         bbox_to_anchor=(0.5, 1.02),
-        ncol=3,
+        ncol=max(1, min(3, int(width // 3))),
         fontsize=8,
         frameon=False,
     )

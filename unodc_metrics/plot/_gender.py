@@ -1,21 +1,17 @@
-"""The gender chart: persons by sex, with unknown sex, unreconciled persons and brackets."""
+"""The gender chart: one bar per row of a breakdown, with unknown sex, ranges and brackets."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from unodc_metrics.plot._bars import SEX_CATEGORIES, Bar, bars_of
 from unodc_metrics.plot._drawing import add_caption, add_legend, new_figure, require_matplotlib
 from unodc_metrics.plot._frames import as_pandas, column_names, leading
-from unodc_metrics.plot._segments import (
-    SEX_CATEGORIES,
-    Bars,
-    bar_data,
-    draw_bracket,
-    draw_segments,
-    label_bar,
-)
-from unodc_metrics.plot._text import group_label, left_out, number
+from unodc_metrics.plot._gender_caption import gender_caption
+from unodc_metrics.plot._labels import name_columns, y_label
+from unodc_metrics.plot._segments import draw_bars, label_bars
+from unodc_metrics.plot._text import plain
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -26,7 +22,10 @@ if TYPE_CHECKING:
 __all__ = ["gender_chart"]
 
 _TRAININGS_COLUMNS = frozenset({"value", "female", "male", "other_sex", "unknown_sex"})
+_GLOTIP_COLUMNS = frozenset({"indicator", "dimension", "category", "sex", "age", "value"})
 _BAR_HEIGHT = 0.42
+# Inches per character of a tick label (9 points) and of a label on a bar (8 points).
+_LABEL_CHAR, _BAR_CHAR = 0.072, 0.064
 
 
 def gender_chart(
@@ -36,38 +35,55 @@ def gender_chart(
     title: str | None = None,
     width: float = 9.0,
 ) -> Figure:
-    """A stacked bar per group: female, male, other, unknown sex and unreconciled persons.
+    """A bar per row of a breakdown by sex: female, male, other, unknown sex, unreconciled.
 
-    Each bar is one group's reported total, split into five segments: ``female``, ``male``,
-    ``other``, ``unknown`` (the report does not give their sex) and ``unreconciled`` (the
-    report's parts fall short of its total), each in its own colour, the last hatched.
-    Segments are shares of the group's total, and each is labelled with its count; a
-    segment too narrow to hold its label gets a callout below the bar. Where the share of
-    women is uncertain (unknown or unreconciled persons may be women), a bracket above the
-    bar spans its bounds, ``female_share_low`` to ``female_share_high``.
+    Each bar is one output row of :func:`unodc_metrics.gender_breakdown`: one group and
+    basis (figures of a period, "to date" and "as at" a date are never added together), or
+    one row that no group holds, named by its id and description. Bars are drawn as shares
+    of their own total, so all have the same length and the counts are not to scale: each
+    bar's label gives its size, ``n``, what its shares are over.
+
+    A bar is split into the counts that are known: ``female``, ``male``, ``other``,
+    ``unknown`` (the report does not give their sex) and ``unreconciled`` (the report's
+    parts fall short of its total), each in its own colour, the last hatched, each labelled
+    with its count (a callout under the bar where it is too narrow). A count that no row
+    states is not drawn, and is never drawn as 0: a bar of which no count by sex is stated
+    says "no split by sex", and the caption names the counts not stated. Persons whose sex
+    is known only as a range (GLOTIP's censored ``<5``) are dotted, their bounds written out.
+    Where the share of women is uncertain, a bracket above the bar spans its bounds,
+    ``female_share_low`` to ``female_share_high``.
+
+    A row whose total is a range (rows that may count the same persons, censored totals,
+    qualified figures) is never one exact bar: it is drawn to its largest total, grey up to
+    its least total and hatched and bracketed from there, and its counts by sex are written
+    on it. Its label says why (``n = 2,836 to 2,898, may double count: TRN-05a, TRN-68a``).
 
     Args:
-        data: Either the output of :func:`unodc_metrics.gender_breakdown` or
+        data: The output of :func:`unodc_metrics.gender_breakdown` or
             :func:`unodc_metrics.trainees_per_initiative` (any ``unknown`` mode; the
-            brackets need ``unknown="bounds"``), or a frame in the shape of the
-            ``trainings`` table. A table is summed here with ``unknown="bounds"``: by
-            initiative, with figures "to date" kept apart from those of a period
-            (:func:`unodc_metrics.trainees_per_initiative`), or by the ``by`` columns
-            (:func:`unodc_metrics.gender_breakdown`). pandas or polars.
+            brackets need ``unknown="bounds"``), in the wide or in GLOTIP's long shape; or a
+            frame in the shape of the ``trainings`` table, or of a GLOTIP download
+            (:func:`unodc_metrics.read_glotip`). A table is summed here with
+            ``unknown="bounds"``: a trainings table by initiative
+            (:func:`unodc_metrics.trainees_per_initiative`) unless ``by`` is given, any
+            table by the ``by`` columns (:func:`unodc_metrics.gender_breakdown`). pandas or
+            polars.
         by: Grouping columns, only for a table: see :func:`unodc_metrics.gender_breakdown`.
-        title: The chart's title; by default "Persons trained, by sex".
-        width: The figure's width in inches; the height follows the number of groups.
+        title: The chart's title; by default "Persons trained, by sex", or GLOTIP's
+            indicator, by sex.
+        width: The figure's width in inches; the height follows the number of bars.
 
     Returns:
-        The figure, with one axes. Its legend names the five segments and the bracket. A
-        caption under the chart says what the segments and brackets mean, and which rows
-        were not summed.
+        The figure, with one axes. Its legend names the segments, and the bracket and the
+        parts of a range where they appear. A caption under the chart says what the bars
+        are over, what the segments and brackets mean, which counts are not stated, and
+        which rows were not summed.
 
     Raises:
         ImportError: If matplotlib is not installed.
-        ValueError: If ``data`` is neither a breakdown nor a trainings-shaped frame, or if
-            ``by`` is given with a breakdown.
-        ValidationError: If a table does not validate against the ``trainings`` schema.
+        ValueError: If ``data`` is neither a breakdown nor a table it can sum, or if ``by``
+            is given with a breakdown.
+        ValidationError: If a table does not validate against its schema.
 
     Examples:
         >>> from unodc_metrics import load
@@ -82,24 +98,32 @@ def gender_chart(
     import numpy as np
 
     frame = _gender_frame(data, by)
-    groups = leading(frame, "female", skip=("period_start", "period_end"))
-    n = len(frame)
-    caption = _gender_caption(frame)
-    fig, ax = new_figure(width, 1.6 + 0.95 * max(n, 1))
+    keys = leading(frame, "female")
+    varying = [k for k in keys if frame[k].nunique(dropna=False) > 1]
+    named = name_columns(keys, varying)
+    bars = bars_of(frame)
+    labels = _labels(frame, bars, named)
+    caption = gender_caption(frame, bars, named)
 
-    ys = np.arange(n, dtype=float)
-    bars = bar_data(frame)
-    segments = draw_segments(ax, ys, bars.shares, _BAR_HEIGHT)
-    bracket_drawn = _label_bars(ax, ys, bars)
-    _style_axes(ax, ys, [group_label(row, groups) for row in bars.rows])
-    _gender_legend(ax, segments, bracket_drawn, "female_share_low" in frame.columns)
-    fig.suptitle(title or "Persons trained, by sex", fontsize=12, fontweight="bold")
+    lines = max((label.count("\n") + 1 for label in labels), default=2)
+    row_h = max(0.95, 0.16 * lines + 0.3)
+    label_in = _LABEL_CHAR * max((len(s) for t in labels for s in t.split("\n")), default=10)
+    capacity = max(width - label_in - 0.5, 2.0) / _BAR_CHAR
+    caption_h = 0.13 * sum(len(c) // max(int(width * 15), 40) + 1 for c in caption)
+    fig, ax = new_figure(width, 1.5 + row_h * max(len(bars), 1) + caption_h)
+
+    ys = np.arange(len(bars), dtype=float)
+    handles = draw_bars(ax, ys, bars, _BAR_HEIGHT)
+    bracket_drawn = label_bars(ax, ys, bars, _BAR_HEIGHT, capacity)
+    _style_axes(ax, ys, labels, [b for b in bars if b.kind == "range"])
+    _gender_legend(ax, handles, bracket_drawn, "female_share_low" in frame.columns, width)
+    fig.suptitle(title or _default_title(frame, varying), fontsize=12, fontweight="bold")
     add_caption(fig, caption, width)
     return fig
 
 
 def _gender_frame(data: Any, by: str | Sequence[str] | None) -> pd.DataFrame:
-    """The breakdown to draw: ``data`` itself, or a trainings-shaped table summed here."""
+    """The breakdown to draw: ``data`` itself, or a table summed here."""
     # The aggregations import pandas and pandera: only a chart that sums a table needs them.
     from unodc_metrics._aggregations import gender_breakdown, trainees_per_initiative
 
@@ -108,6 +132,8 @@ def _gender_frame(data: Any, by: str | Sequence[str] | None) -> pd.DataFrame:
         if by is None:
             return as_pandas(trainees_per_initiative(data, unknown="bounds"))
         return as_pandas(gender_breakdown(data, by=by, unknown="bounds"))
+    if columns >= _GLOTIP_COLUMNS:
+        return as_pandas(gender_breakdown(data, by=by, unknown="bounds", table="glotip"))
     if {*SEX_CATEGORIES, "total"} <= columns:
         if by is not None:
             raise ValueError(
@@ -118,82 +144,60 @@ def _gender_frame(data: Any, by: str | Sequence[str] | None) -> pd.DataFrame:
     raise ValueError(
         "gender_chart needs the output of gender_breakdown or trainees_per_initiative "
         f"(columns {', '.join((*SEX_CATEGORIES, 'total'))}) or a frame in the shape of the "
-        f"trainings table; got the columns: {', '.join(sorted(columns)) or '(none)'}"
+        "trainings table or of a GLOTIP download; got the columns: "
+        f"{', '.join(sorted(columns)) or '(none)'}"
     )
 
 
-def _label_bars(ax: Axes, ys: Any, bars: Bars) -> bool:
-    """Label each bar, and bracket its share of women where it is uncertain.
-
-    Returns whether any bracket was drawn; only the first one is named in the legend.
-    """
-    bracket_drawn = False
-    for i, row in enumerate(bars.rows):
-        y = float(ys[i])
-        if not label_bar(ax, y, _BAR_HEIGHT, bars, i):
-            continue
-        low = number(row.get("female_share_low"), None)
-        high = number(row.get("female_share_high"), None)
-        if low is not None and high is not None and high - low > 1e-9:
-            label = None if bracket_drawn else "possible share of women (bounds)"
-            draw_bracket(ax, y - _BAR_HEIGHT / 2 - 0.13, low, high, label)
-            bracket_drawn = True
-    return bracket_drawn
+def _labels(frame: pd.DataFrame, bars: list[Bar], named: list[str]) -> list[str]:
+    """Each bar's tick label: its name and its size, ``n``."""
+    periods = {"period_start", "period_end"} <= set(frame.columns)
+    basis_varies = "basis" in frame.columns and frame["basis"].nunique() > 1
+    return [y_label(b.row, named, periods=periods, basis_varies=basis_varies) for b in bars]
 
 
-def _style_axes(ax: Axes, ys: Any, labels: list[str]) -> None:
-    """Name the groups, first on top, and scale x as a share of each group's total."""
-    from matplotlib.ticker import PercentFormatter
+def _default_title(frame: pd.DataFrame, varying: list[str]) -> str:
+    """Persons trained, by sex; for GLOTIP, what its indicator counts, where it is one."""
+    if "indicator" not in frame.columns:
+        return "Persons trained, by sex"
+    if "indicator" in varying or frame.empty:
+        return "Persons by sex"
+    parts = [str(frame["indicator"].iloc[0])]
+    for col in ("dimension", "category"):
+        value = plain(frame[col].iloc[0]) if col in frame.columns and col not in varying else None
+        if value is not None and str(value).lower() != "total":
+            parts.append(str(value))
+    return f"{', '.join(parts)}, by sex"
 
-    ax.set_yticks(ys, labels)
-    ax.set_ylim(len(ys) - 0.35, -0.75)  # the first group on top
-    ax.set_xlim(0, 1)
+
+def _style_axes(ax: Axes, ys: Any, labels: list[str], ranges: list[Bar]) -> None:
+    """Name the bars, first on top, and scale x as a share of each bar's total."""
+    from matplotlib.ticker import FixedLocator, PercentFormatter
+
+    ax.set_yticks(ys, labels, fontsize=9)
+    ax.set_ylim(len(ys) - 0.35, -0.75)  # the first bar on top
+    ax.set_xlim(0, 1.08 if any(b.high is None for b in ranges) else 1.0)
+    ax.xaxis.set_major_locator(FixedLocator([0, 0.2, 0.4, 0.6, 0.8, 1.0]))
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    ax.set_xlabel("share of the group's reported total")
+    where = " (of its largest, where n is a range)" if ranges else ""
+    ax.set_xlabel(f"share of each bar's total, n{where}: not to scale between bars")
     ax.tick_params(axis="y", length=0)
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
 
 
-def _gender_legend(ax: Axes, segments: list[Any], bracket_drawn: bool, bounded: bool) -> None:
-    """The five segments and the bracket; where a breakdown has bounds but no bracket, why."""
+def _gender_legend(
+    ax: Axes, handles: list[Any], bracket_drawn: bool, bounded: bool, width: float
+) -> None:
+    """The segments, the bracket and a range's parts; where bounds bring no bracket, why."""
     from matplotlib.container import ErrorbarContainer
     from matplotlib.patches import Patch
 
     bracket = [c for c in ax.containers if isinstance(c, ErrorbarContainer)][:1]
-    handles: list[Any] = [*segments, *bracket]
+    handles = [*handles[:5], *bracket, *handles[5:]]
     labels = [str(h.get_label()) for h in handles]
     if not bracket_drawn and bounded:
         # Say so where the reader looks for the bracket.
         handles.append(Patch(visible=False))
         labels.append("no bracket: the share of women is certain")
-    add_legend(ax, handles, labels)
-
-
-def _gender_caption(frame: pd.DataFrame) -> list[str]:
-    """What the segments and the brackets mean, and which rows were left out."""
-    lines = [
-        "Each bar is a group's reported total. Unknown sex: persons whose sex the report does "
-        "not give. Unreconciled: persons by which the report's parts fall short of its total."
-    ]
-    if "female_share_low" in frame.columns:
-        lines.append(
-            "The bracket spans the possible share of women: none to all of the unknown and "
-            "unreconciled persons may be women (a share stated as a percentage bounds it)."
-        )
-    else:
-        lines.append(
-            "No brackets: this breakdown has no bounds. Make it with unknown='bounds' to draw "
-            "the possible share of women."
-        )
-    if "estimate" in frame.columns and bool(frame["estimate"].fillna(False).any()):
-        lines.append(
-            "Counts marked ~ are estimates: persons of unknown sex were allocated in "
-            "proportion to the known counts."
-        )
-    if "basis" in frame.columns:
-        lines.append(
-            "Figures 'to date' are kept apart from those of a period: they may already hold "
-            "the same persons."
-        )
-    return lines + left_out(frame)
+    add_legend(ax, handles, labels, width)

@@ -18,20 +18,21 @@ if TYPE_CHECKING:
 __all__ = [
     "bar_label",
     "count_text",
-    "group_label",
     "left_out",
     "number",
+    "outside_period",
     "percent",
     "period_words",
     "plain",
+    "range_label",
     "series_label",
     "words",
 ]
 
-_BASIS_WORDS = {"cumulative": "to date", "stock": "as at a date"}
-
 # One item of an ``excluded`` cell, "ID (reason)"; a reason may hold one level of brackets.
-_EXCLUDED_ITEM = re.compile(r"(?P<id>[^;()]+?) \((?P<reason>[^)]*(?:\([^)]*\)[^)]*)*)\)")
+_EXCLUDED_ITEM = re.compile(r"(?P<id>[^;()]+?) \((?P<reason>[^()]*(?:\([^()]*\)[^()]*)*)\)")
+# An item of GLOTIP's ``excluded``: a count of rows, not an id ("21 rows (reason): lines ...").
+_ROW_COUNT = re.compile(r"^(?P<n>\d+) rows?$")
 
 
 def plain(value: Any) -> Any:
@@ -104,6 +105,22 @@ def bar_label(total: float, low: float, high: float | None) -> str:
     return f"{total:,.0f}"
 
 
+def range_label(low: float, high: float | None) -> str:
+    """A total that is a range, as written over its bar: its bounds joined by an en dash.
+
+    Examples:
+        >>> range_label(2776, 2838) == "2,776\\u20132,838"
+        True
+        >>> range_label(36, None), range_label(18, 18)
+        ('at least 36', '18')
+    """
+    if high is None:
+        return f"at least {low:,.0f}"
+    if high == low:
+        return f"{low:,.0f}"
+    return f"{low:,.0f}\u2013{high:,.0f}"
+
+
 def period_words(row: Mapping[Any, Any]) -> str:
     """A period figure's span, from its coverage: "2021", "Oct 2020 to Jul 2022".
 
@@ -113,6 +130,8 @@ def period_words(row: Mapping[Any, Any]) -> str:
         '2021'
         >>> period_words({"period_start": dt.date(2020, 10, 1), "period_end": dt.date(2022, 7, 22)})
         'Oct 2020 to Jul 2022'
+        >>> period_words({"period_start": dt.date(2021, 9, 1), "period_end": dt.date(2021, 9, 2)})
+        '1 to 2 Sep 2021'
         >>> period_words({"period_end": dt.date(2021, 9, 30)}), period_words({})
         ('until Sep 2021', 'period not known')
     """
@@ -125,46 +144,11 @@ def period_words(row: Mapping[Any, Any]) -> str:
         return f"from {start:%b %Y}"
     if start.year == end.year and (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
         return str(start.year)
+    if (start.year, start.month) == (end.year, end.month):
+        if start.day == end.day:
+            return f"{end.day} {end:%b %Y}"
+        return f"{start.day} to {end.day} {end:%b %Y}"
     return f"{start:%b %Y} to {end:%b %Y}"
-
-
-def group_label(row: Mapping[Any, Any], groups: list[str]) -> str:
-    """A group's name from its grouping columns, and on a second line its size, ``n``.
-
-    A ``basis`` of ``"period"`` is named by the group's period, and the size says its
-    qualifier, or its bounds where the total is not known.
-
-    Examples:
-        >>> gptip = {"initiative": "GPTIP", "total": 2776, "qualifier": "exact"}
-        >>> group_label(gptip, ["initiative"])
-        'GPTIP\\nn = 2,776'
-        >>> group_label({"initiative": None, "total": 49, "qualifier": "at_least"}, ["initiative"])
-        'no initiative\\nn = 49 (at_least)'
-        >>> group_label({"basis": "cumulative", "total_low": 3, "total_high": 7}, ["basis"])
-        'to date\\nn = 3 to 7'
-    """
-    parts = []
-    for col in groups:
-        value = plain(row.get(col))
-        if col == "basis":
-            if value == "period":
-                parts.append(period_words(row))
-            else:
-                parts.append(_BASIS_WORDS.get(str(value), str(value)))
-        elif value is None:
-            parts.append(f"no {words(col)}")
-        else:
-            parts.append(words(value))
-    name = ", ".join(parts) if parts else "all rows"
-    total = number(row.get("total"), None)
-    low, high = number(row.get("total_low"), None), number(row.get("total_high"), None)
-    if total is None:
-        if low is None or high is None:
-            return name
-        return f"{name}\nn = {low:,.0f} to {high:,.0f}"
-    qualifier = plain(row.get("qualifier"))
-    size = f"n = {total:,.0f}" + ("" if qualifier in (None, "exact") else f" ({qualifier})")
-    return f"{name}\n{size}"
 
 
 def series_label(values: tuple[Any, ...], varying: list[str], what: str) -> str:
@@ -204,13 +188,57 @@ def _short_reason(reason: str) -> str:
 def left_out(frame: pd.DataFrame) -> list[str]:
     """The caption's lines on the rows an aggregation left out, by reason, from ``excluded``.
 
+    GLOTIP's ``excluded`` counts rows ("21 rows (reason): lines ..."): they are added up.
+
     Examples:
         >>> import pandas as pd
         >>> left_out(pd.DataFrame({"excluded": ["A-1 (part of A); A-2 (part of A)", None]}))
         ['Left out, not summed, as parts of another row: A-1, A-2.']
+        >>> glotip = ["2 rows (a part (by sex)): lines 4, 5", "1 row (a part (by sex)): line 9"]
+        >>> left_out(pd.DataFrame({"excluded": glotip}))
+        ['Left out, a part (by sex): 3 rows (see the column excluded).']
     """
     by_reason: dict[str, list[str]] = {}
-    for text in frame["excluded"]:
+    for text in frame["excluded"] if "excluded" in frame.columns else ():
         for row_id, reason in _excluded_items(text):
             by_reason.setdefault(_short_reason(reason), []).append(row_id)
-    return [f"Left out, {reason}: {', '.join(ids)}." for reason, ids in by_reason.items()]
+    lines = []
+    for reason, ids in by_reason.items():
+        counts = [_ROW_COUNT.match(i) for i in ids]
+        if all(counts):
+            rows = sum(int(m["n"]) for m in counts if m)
+            lines.append(
+                f"Left out, {reason}: {rows:,} row{'s' if rows != 1 else ''} "
+                "(see the column excluded)."
+            )
+        else:
+            lines.append(f"Left out, {reason}: {', '.join(ids)}.")
+    return lines
+
+
+def outside_period(frame: pd.DataFrame, names: list[str]) -> list[str]:
+    """The caption's line on the rows counted though they lie outside the reporting period.
+
+    ``names`` names each row of ``frame``, as the caption calls it.
+
+    Examples:
+        >>> import pandas as pd
+        >>> frame = pd.DataFrame({"total": [124, 85], "outside_period": ["RES-76a (43)", None]})
+        >>> outside_period(frame, ["rescued, 2020", "rescued, 2021"])[0][:60]
+        'Counted, though outside the reporting period: RES-76a (43) o'
+    """
+    if "outside_period" not in frame.columns:
+        return []
+    items = []
+    for name, (_, rec) in zip(names, frame.iterrows(), strict=True):
+        rows = plain(rec["outside_period"])
+        if rows is not None:
+            total = number(rec.get("total"), None)
+            of = f" of {total:,.0f}" if total is not None else ""
+            items.append(f"{rows}{of} in {name}")
+    if not items:
+        return []
+    return [
+        f"Counted, though outside the reporting period: {'; '.join(items)}. "
+        "Pass within=um.REPORTING_PERIOD to leave such rows out."
+    ]
