@@ -102,7 +102,7 @@ def test_notebook_runs_without_a_glotip_file(
     assert "trainings" in text
     assert "2776" in text and "1138" in text
     assert "RES-76c" in text
-    assert "reproduced      58" in text
+    assert "reproduced      18" in text and "stated          37" in text
     assert images(nb) == 2
     assert NOTEBOOK.read_text(encoding="utf-8").count('"outputs": []') > 0
 
