@@ -87,18 +87,20 @@ def lift_sexes(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     frame = frame.with_columns(
         _whole().alias("__whole"), __q_derived=_of_parts(derived), **of_parts
     )
-    parts = {
-        **{f"__p_{c}": nw.col(f"__q_{c}").sum().over("__whole") for c in SEX_COLUMNS},
-        **{f"__pn_{c}": nw.col(f"__q_{c}").count().over("__whole") for c in SEX_COLUMNS},
-        "__p_derived": nw.col("__q_derived").sum().over("__whole"),
-    }
+    # One window per function over all the columns: each window is a shuffle on Dask.
+    summed = [f"__q_{c}" for c in (*SEX_COLUMNS, "derived")]
+    counted = [f"__q_{c}" for c in SEX_COLUMNS]
+    parts = [
+        nw.col(*summed).sum().over("__whole").name.map(lambda n: "__p_" + n[4:]),
+        nw.col(*counted).count().over("__whole").name.map(lambda n: "__pn_" + n[4:]),
+    ]
     # A whole that states any count by sex has split its persons itself: it keeps its own.
     # A part's window holds its siblings: only a row that is part of none takes the sums.
     # (A column: Dask's choices read columns, not horizontal results.)
     takes = nw.all_horizontal(
         nw.col("part_of").is_null(), *(nw.col(c).is_null() for c in _CODES), ignore_nulls=True
     )
-    joined = frame.with_columns(**parts, __takes=takes)
+    joined = frame.with_columns(*parts, __takes=takes)
     states_none = nw.col("__takes")
     lifted = {
         c: nw.when(states_none & (nw.col(f"__pn_{c}").fill_null(0) > 0))

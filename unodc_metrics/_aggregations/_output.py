@@ -28,6 +28,9 @@ def frame_of(
     relation, a Dask or a PySpark DataFrame.
     """
     columns = {name: [None if is_missing(r[name]) else r[name] for r in rows] for name in spec}
+    for name, kind in spec.items():  # a float column of ints: floats (Arrow refuses big ints)
+        if kind == "float":
+            columns[name] = [None if v is None else float(v) for v in columns[name]]
     if isinstance(like, nw.LazyFrame):
         schema = like.collect_schema()
         built = nw.from_dict(columns, schema=_schema(spec, schema), backend="pyarrow")
