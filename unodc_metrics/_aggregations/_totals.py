@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import narwhals as nw
 
-from unodc_metrics._aggregations._groups import SIZE
+from unodc_metrics._aggregations._common import key_of
+from unodc_metrics._aggregations._groups import SIZE, excluded_summary
 from unodc_metrics._aggregations._overlaps import Overlaps
+from unodc_metrics._aggregations._periods import outside_summary
 
-__all__ = ["TOTAL_COUNTS", "TOTAL_SPEC", "ratio", "total_summary", "total_terms"]
+__all__ = [
+    "TOTAL_COUNTS",
+    "TOTAL_SPEC",
+    "Listed",
+    "ratio",
+    "total_rows",
+    "total_summary",
+    "total_terms",
+]
 
 TOTAL_COUNTS = {"__bounded": "__t_high"}
 """Counts of present values over the counted rows: a group is unbounded where any is missing."""
@@ -76,3 +86,34 @@ def total_summary(rec: Mapping[str, Any], overlaps: Overlaps | None = None) -> d
 def ratio(part: float | None, whole: float | None) -> float | None:
     """``part / whole``; None where either is missing or the whole is 0."""
     return None if part is None or not whole else part / whole
+
+
+Listed = Mapping[tuple[Any, ...], list[dict[str, Any]]]
+"""Rows listed by group key, as :func:`._groups.listed_rows` gives them."""
+
+
+def total_rows(
+    records: Sequence[Mapping[str, Any]],
+    group: Sequence[str],
+    found: tuple[Listed, Mapping[tuple[Any, ...], Overlaps], Listed],
+    place: Callable[[Mapping[str, Any]], dict[str, Any]],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The output rows of a sum of totals, and the rows left out, from its groups' sums.
+
+    ``found`` holds, by group key, the rows left out, the rows that may overlap and the rows
+    outside the reporting period; ``place`` gives a group's own columns (its keys, and its
+    years). Each output row is ``place`` then :func:`total_summary`, the outside-period
+    columns and the excluded ones; each row left out is ``place`` then its id and reason.
+    """
+    excluded, overlaps, outside = found
+    out_rows: list[dict[str, Any]] = []
+    ex_rows: list[dict[str, Any]] = []
+    for rec in records:
+        key = key_of(rec, group)
+        listed = excluded.get(key, [])
+        where = place(rec)
+        row = {**where, **total_summary(rec, overlaps.get(key))}
+        row.update(outside_summary(rec, outside.get(key, [])))
+        out_rows.append({**row, **excluded_summary(rec, listed)})
+        ex_rows.extend({**where, **item} for item in listed)
+    return out_rows, ex_rows

@@ -15,12 +15,11 @@ from unodc_metrics._aggregations._common import (
     WHY,
     FrameT,
     by_columns,
-    key_of,
     needed,
     order,
     wide_input,
 )
-from unodc_metrics._aggregations._groups import EXCLUDED_LISTED, excluded_summary, group_sums
+from unodc_metrics._aggregations._groups import EXCLUDED_LISTED, group_sums
 from unodc_metrics._aggregations._output import frame_of
 from unodc_metrics._aggregations._overlaps import overlaps_by_group
 from unodc_metrics._aggregations._periods import (
@@ -29,12 +28,11 @@ from unodc_metrics._aggregations._periods import (
     basis,
     inside,
     outside_listed,
-    outside_summary,
     outside_term,
     within_dates,
 )
 from unodc_metrics._aggregations._rows import total_columns
-from unodc_metrics._aggregations._totals import TOTAL_COUNTS, TOTAL_SPEC, total_summary, total_terms
+from unodc_metrics._aggregations._totals import TOTAL_COUNTS, TOTAL_SPEC, total_rows, total_terms
 from unodc_metrics._base.engines import collect, quietly
 from unodc_metrics._base.vocabulary import AGES, BREAKDOWNS, EXPLOITATIONS, SEXES
 
@@ -164,16 +162,9 @@ def victims_breakdown(
     records.sort(
         key=lambda rec: (*(order(rec[k]) for k in group[:-1]), rank.get(rec[dimension], -1))
     )
-    out_rows: list[dict[str, Any]] = []
-    ex_rows: list[dict[str, Any]] = []
-    for rec in records:
-        key = key_of(rec, group)
-        place = {k: rec[k] for k in group}
-        listed = excluded.get(key, [])
-        out = {**place, **total_summary(rec, overlaps.get(key))}
-        out.update(outside_summary(rec, outside.get(key, [])))
-        out_rows.append({**out, **excluded_summary(rec, listed)})
-        ex_rows.extend({**place, **item} for item in listed)
+    out_rows, ex_rows = total_rows(
+        records, group, (excluded, overlaps, outside), lambda rec: {k: rec[k] for k in group}
+    )
     key_spec = {k: "str" if k == "basis" else f"like:{k}" for k in group}
     result = frame_of(out_rows, {**key_spec, **_SPEC}, like)
     if not return_excluded:

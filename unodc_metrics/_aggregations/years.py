@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, overload
 
 import narwhals as nw
@@ -26,21 +26,20 @@ from unodc_metrics._aggregations._common import (
     wide_input,
 )
 from unodc_metrics._aggregations._glotip_years import glotip_totals_by_year
-from unodc_metrics._aggregations._groups import EXCLUDED_LISTED, excluded_summary, group_sums
+from unodc_metrics._aggregations._groups import EXCLUDED_LISTED, group_sums
 from unodc_metrics._aggregations._lift import with_parts_floor
 from unodc_metrics._aggregations._output import frame_of
-from unodc_metrics._aggregations._overlaps import Overlaps, overlaps_by_group
+from unodc_metrics._aggregations._overlaps import overlaps_by_group
 from unodc_metrics._aggregations._periods import (
     OUTSIDE_SPEC,
     Within,
     inside,
     outside_listed,
-    outside_summary,
     outside_term,
     within_dates,
 )
 from unodc_metrics._aggregations._rows import total_columns
-from unodc_metrics._aggregations._totals import TOTAL_COUNTS, TOTAL_SPEC, total_summary, total_terms
+from unodc_metrics._aggregations._totals import TOTAL_COUNTS, TOTAL_SPEC, total_rows, total_terms
 from unodc_metrics._base.engines import quietly
 from unodc_metrics._catalogue import FIGURE_TABLES
 from unodc_metrics._readers import GLOTIP
@@ -223,7 +222,7 @@ def totals_by_year(
             order(rec["__y2"]),
         )
     )
-    out_rows, ex_rows = _rows(records, (excluded, overlaps, outside), keys, group)
+    out_rows, ex_rows = total_rows(records, group, (excluded, overlaps, outside), _place(keys))
     key_spec = {k: f"like:{k}" for k in keys}
     result = frame_of(out_rows, {**key_spec, **_SPEC}, like)
     if not return_excluded:
@@ -261,28 +260,13 @@ def _placed(
     )
 
 
-_Listed = Mapping[tuple[Any, ...], list[dict[str, Any]]]
+def _place(keys: Sequence[str]) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
+    """A group's own columns: its keys, its year (where one holds it) and its years."""
 
-
-def _rows(
-    records: Sequence[Mapping[str, Any]],
-    found: tuple[_Listed, Mapping[tuple[Any, ...], Overlaps], _Listed],
-    keys: Sequence[str],
-    group: Sequence[str],
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The output rows, and the rows left out, each with its group's keys and years."""
-    excluded, overlaps, outside = found
-    out_rows: list[dict[str, Any]] = []
-    ex_rows: list[dict[str, Any]] = []
-    for rec in records:
+    def place(rec: Mapping[str, Any]) -> dict[str, Any]:
         y1, y2 = int_or_none(rec["__y1"]), int_or_none(rec["__y2"])
         year = y1 if y1 is not None and y1 == y2 else None
         years = None if y1 is None else (str(y1) if y1 == y2 else f"{y1}-{y2}")
-        key = tuple(rec[k] for k in group)
-        listed = excluded.get(key, [])
-        place = {**{k: rec[k] for k in keys}, "year": year, "years": years}
-        row = {**place, **total_summary(rec, overlaps.get(key))}
-        row.update(outside_summary(rec, outside.get(key, [])))
-        out_rows.append({**row, **excluded_summary(rec, listed)})
-        ex_rows.extend({**place, **item} for item in listed)
-    return out_rows, ex_rows
+        return {**{k: rec[k] for k in keys}, "year": year, "years": years}
+
+    return place
