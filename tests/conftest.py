@@ -131,12 +131,6 @@ def engine(request: pytest.FixtureRequest) -> Engine:
         con = duckdb.connect()
         return Engine("duckdb", lambda df: con.from_arrow(arrow(df)), duckdb.DuckDBPyRelation)
     if request.param == "dask":
-        pytest.skip(
-            "Dask: the aggregations carry a whole's parts to it through windows over groups, "
-            "and on dask.distributed each window is a shuffle that takes minutes on the "
-            "curated tables (the peer-to-peer shuffle fails outright): a known regression of "
-            "issue 12, to be fixed before Dask is supported again"
-        )
         request.getfixturevalue("dask_client")
         dd = pytest.importorskip("dask.dataframe", reason="dask[dataframe] is missing")
         return Engine("dask", lambda df: dd.from_pandas(df, npartitions=2), dd.DataFrame)

@@ -7,6 +7,11 @@ Only one level is carried: a part's counts go to the row it is ``part_of``. The 
 whole are distinct persons (as the rule ``parts_within_whole`` already holds them to be), so
 their counts add up; a whole that states any count by sex has split its persons itself, and
 keeps its own counts.
+
+The parts' sums are made per whole (a group by) and attached to their whole by its id
+(:func:`unodc_metrics._base.engines.attach`): one small aggregate, where windows over groups
+were one shuffle each on Dask. Dask's choices (``when``) read plain columns, not the results
+of functions, so the steps that choose read columns made in the step before.
 """
 
 from __future__ import annotations
@@ -15,22 +20,27 @@ from typing import Any
 
 import narwhals as nw
 
+from unodc_metrics._base.engines import attach
+
 __all__ = ["SEX_COLUMNS", "lift_sexes", "rescue_sexes", "with_parts_floor"]
 
 SEX_COLUMNS = ("female", "male", "other_sex", "unknown_sex", "female_low", "female_high")
 _CODES = {"female": "female", "male": "male", "other_sex": "other", "unknown_sex": "unknown"}
+_WHOLE = "__whole"
 
 
-def _whole() -> nw.Expr:
-    """The row whose sums a row's window shares: its whole for a part, itself otherwise.
+def _per_whole(
+    frame: nw.LazyFrame[Any], keys: list[str], terms: dict[str, nw.Expr]
+) -> nw.LazyFrame[Any]:
+    """The sums of ``terms`` (per-row counts, none missing: Dask's sums by group fail on a
+    missing Arrow integer) over the parts of each whole, grouped further by ``keys``, keyed
+    by the whole's id."""
+    parts = frame.filter(~nw.col("part_of").is_null()).rename({"part_of": _WHOLE})
+    return parts.with_columns(**terms).group_by(_WHOLE, *keys).agg(nw.col(*terms).sum())
 
-    Windows rather than joins carry the parts' sums to their whole, so that the rows keep
-    their order and their partitions (Dask cannot align a joined frame's columns)."""
-    return nw.coalesce(nw.col("part_of"), nw.col("id"))
 
-
-def _of_parts(value: nw.Expr) -> nw.Expr:
-    return nw.when(~nw.col("part_of").is_null()).then(value)
+def _joined(frame: nw.LazyFrame[Any], per_whole: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    return attach(frame, per_whole, on="id", key=_WHOLE)
 
 
 def with_parts_floor(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
@@ -43,24 +53,16 @@ def with_parts_floor(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     the wholes that are summed are the rows that are part of none.
     """
     names = frame.collect_schema().names()
-    keys = ["__whole", "breakdown"] if "breakdown" in names else ["__whole"]
-    # One step per column: Dask chooses (when) between columns only, not between results of
-    # windows or of horizontal functions.
-    steps = [
-        {"__whole": _whole(), "__pl": _of_parts(nw.col("value_low"))},
-        {"__bsum": nw.col("__pl").sum().over(*keys)},
-        {"__bsum": _of_parts(nw.col("__bsum"))},
-        {"__floor": nw.col("__bsum").max().over("__whole").fill_null(0)},
-        {"__low": nw.max_horizontal(nw.col("value_low"), nw.col("__floor"))},
-        {
-            "value_low": nw.when(nw.col("part_of").is_null())
-            .then(nw.col("__low"))
-            .otherwise(nw.col("value_low"))
-        },
-    ]
-    for step in steps:
-        frame = frame.with_columns(**step)
-    return frame.with_columns(nw.col("value_low").cast(nw.Int64)).select(names)
+    keys = ["breakdown"] if "breakdown" in names else []
+    sums = _per_whole(frame, keys, {"__bsum": nw.col("value_low").fill_null(0)})
+    floors = sums.group_by(_WHOLE).agg(nw.col("__bsum").max().alias("__floor"))
+    frame = _joined(frame, floors).with_columns(
+        __low=nw.max_horizontal(nw.col("value_low"), nw.col("__floor"))
+    )
+    floored = nw.when(nw.col("part_of").is_null()).then(nw.col("__low"))
+    return frame.with_columns(
+        floored.otherwise(nw.col("value_low")).cast(nw.Int64).alias("value_low")
+    ).select(names)
 
 
 def rescue_sexes(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
@@ -83,32 +85,35 @@ def lift_sexes(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     """Each row with the counts by sex of its parts where it states none of its own."""
     names = frame.collect_schema().names()
     derived = nw.col("sex_split_derived").fill_null(False).cast(nw.Int64)
-    of_parts = {f"__q_{c}": _of_parts(nw.col(c)) for c in SEX_COLUMNS}
-    frame = frame.with_columns(
-        _whole().alias("__whole"), __q_derived=_of_parts(derived), **of_parts
+    per_whole = _per_whole(
+        frame.with_columns(__derived=derived),
+        [],
+        {
+            **{f"__p_{c}": nw.col(c).fill_null(0) for c in (*SEX_COLUMNS, "__derived")},
+            **{f"__pn_{c}": (~nw.col(c).is_null()).cast(nw.Int64) for c in SEX_COLUMNS},
+        },
     )
-    # One window per function over all the columns: each window is a shuffle on Dask.
-    summed = [f"__q_{c}" for c in (*SEX_COLUMNS, "derived")]
-    counted = [f"__q_{c}" for c in SEX_COLUMNS]
-    parts = [
-        nw.col(*summed).sum().over("__whole").name.map(lambda n: "__p_" + n[4:]),
-        nw.col(*counted).count().over("__whole").name.map(lambda n: "__pn_" + n[4:]),
-    ]
     # A whole that states any count by sex has split its persons itself: it keeps its own.
-    # A part's window holds its siblings: only a row that is part of none takes the sums.
-    # (A column: Dask's choices read columns, not horizontal results.)
+    # Only a row that is part of none takes its parts' sums. (Columns: Dask's choices read
+    # columns, not horizontal results.)
     takes = nw.all_horizontal(
         nw.col("part_of").is_null(), *(nw.col(c).is_null() for c in _CODES), ignore_nulls=True
     )
-    joined = frame.with_columns(*parts, __takes=takes)
-    states_none = nw.col("__takes")
+    frame = _joined(frame, per_whole).with_columns(
+        __takes=takes,
+        **{f"__has_{c}": nw.col(f"__pn_{c}") > 0 for c in SEX_COLUMNS},
+        __p_derived=nw.col("__p___derived") > 0,
+    )
+    frame = frame.with_columns(
+        **{f"__take_{c}": nw.col("__takes") & nw.col(f"__has_{c}") for c in SEX_COLUMNS}
+    )
     lifted = {
-        c: nw.when(states_none & (nw.col(f"__pn_{c}").fill_null(0) > 0))
-        .then(nw.col(f"__p_{c}"))
-        .otherwise(nw.col(c))
+        c: nw.when(nw.col(f"__take_{c}")).then(nw.col(f"__p_{c}")).otherwise(nw.col(c))
         for c in SEX_COLUMNS
     }
-    takes_female = states_none & (nw.col("__pn_female").fill_null(0) > 0)
-    derived = nw.when(takes_female).then(nw.col("__p_derived") > 0)
-    lifted["sex_split_derived"] = derived.otherwise(nw.col("sex_split_derived"))
-    return joined.with_columns(**lifted).select(names)
+    lifted["sex_split_derived"] = (
+        nw.when(nw.col("__take_female"))
+        .then(nw.col("__p_derived"))
+        .otherwise(nw.col("sex_split_derived"))
+    )
+    return frame.with_columns(**lifted).select(names)

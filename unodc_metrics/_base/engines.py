@@ -13,7 +13,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import narwhals as nw
 
-__all__ = ["collect", "quiet", "quietly"]
+__all__ = ["attach", "collect", "quiet", "quietly"]
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -48,26 +48,52 @@ def collect(frame: nw.LazyFrame[Any]) -> nw.DataFrame[Any]:
         raise
 
 
+def attach(
+    frame: nw.LazyFrame[Any], counts: nw.LazyFrame[Any], on: str, key: str
+) -> nw.LazyFrame[Any]:
+    """``frame`` with the integer columns of ``counts``, an aggregate with one row per value
+    of ``key``, on each row whose ``on`` is that value, and 0 on the others: a left join.
+
+    On Dask the (small) aggregate is brought into memory and mapped onto ``on`` instead:
+    dask-expr rewrites each column of a joined frame on its own, and columns combined later
+    (in a horizontal maximum, say) then come from partitions of different lengths. (0, not
+    missing, on the other rows: Dask cannot cast a missing literal to a nullable integer.)
+    """
+    names = [name for name in counts.collect_schema().names() if name != key]
+    if not frame.implementation.is_dask():
+        joined = frame.join(counts, left_on=on, right_on=key, how="left")
+        return joined.with_columns(nw.col(*names).fill_null(0))
+    table = collect(counts)
+    keys = table[key].to_list()
+    return frame.with_columns(
+        nw.col(on)
+        .replace_strict(keys, table[name].to_list(), default=nw.lit(0), return_dtype=nw.Int64)
+        .alias(name)
+        for name in names
+    )
+
+
 @contextmanager
 def quiet() -> Iterator[None]:
-    """Silence, for the length of one call, two warnings about other packages that they raise
+    """Silence, for the length of one call, three warnings about other packages that they raise
     on this package's behalf and that say nothing about its results:
 
     - with pyspark installed (the ``spark`` extra), importing pandera tries to import
       ``pyspark.pandas``, which warns under pandas 3 (nothing here uses it);
     - narwhals announces, whenever it handles a Dask frame, that its Dask support will move
       to ``narwhals-dask``, a package that is not released yet;
-    - Dask warns that it concatenates columns of unknown divisions when a row is compared
-      with a window over its group (the sums of a whole's parts): the window's rows keep
-      their index, and ``tests/test_engines.py`` checks, over several partitions, that the
-      numbers are pandas' own.
+    - Dask warns that it concatenates columns of unknown divisions when narwhals combines
+      columns in a horizontal function (the largest of a row's bounds, say): they are
+      columns of one frame, and ``tests/test_engines.py`` checks, over several partitions,
+      that the numbers are pandas' own.
 
     Every other warning is left alone, and the filters are restored afterwards: the user's
     own code sees every warning.
 
     Where Dask is imported, its shuffles run as tasks for the length of the call:
-    ``dask.distributed``'s default peer-to-peer shuffle fails on the frames of a window over
-    a group (their Arrow conversion meets a column name that is not a string).
+    ``dask.distributed``'s default peer-to-peer shuffle failed on the frames of the windows
+    over groups that this package ran before (their Arrow conversion met a column name that
+    is not a string).
     """
     with warnings.catch_warnings(), ExitStack() as stack:
         dask = sys.modules.get("dask")
