@@ -175,17 +175,27 @@ def _share_bounds(out: Mapping[str, Any], rec: Mapping[str, Any]) -> dict[str, f
     most_f, most_m = _high(rec, "__fmax_f"), _high(rec, "__mmax_m")
     open_f = int(rec["__open_f"]) > 0
     if out["overlaps"] is not None:
-        f_high = 1.0 if open_f or most_f is None else ratio(most_f, low_total)
-        m_high = 1.0 if most_m is None else ratio(most_m, low_total)
+        f_high = 1.0 if open_f or most_f is None else _upper(most_f, low_total, high_total)
+        m_high = 1.0 if most_m is None else _upper(most_m, low_total, high_total)
     else:
-        f_high = 1.0 if open_f else ratio(most_f, _high(rec, "__fmax_t"))
-        m_high = 1.0 if high_total is None else ratio(most_m, high_total)
+        f_high = 1.0 if open_f else _upper(most_f, _high(rec, "__fmax_t"), high_total)
+        m_high = 1.0 if high_total is None else _upper(most_m, high_total, high_total)
     return {
         "female_share_low": _clip(0.0 if high_total is None else ratio(f_lo, high_total)),
         "female_share_high": _clip(f_high),
         "male_share_low": _clip(0.0 if high_total is None else ratio(m_lo, high_total)),
         "male_share_high": _clip(m_high),
     }
+
+
+def _upper(most: Any, over: Any, high_total: int | None) -> float | None:
+    """The largest share, ``most / over``. Where ``over`` is 0 but a positive total is
+    admissible, the share still exists: 0 when no person of the sex may be counted (0 of
+    every positive total), else 1 (a bound that holds)."""
+    share = ratio(most, over)
+    if share is not None or most is None or (high_total is not None and high_total <= 0):
+        return share
+    return 0.0 if most == 0 else 1.0
 
 
 def _clip(share: float | None) -> float | None:
