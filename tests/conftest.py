@@ -25,7 +25,9 @@ from unodc_metrics.schemas import pandera_schema
 for _table in SCHEMA_NAMES:
     pandera_schema(_table)
 
-REPORT_FILE = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_84e408440e65b4cf.txt"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+REPORT_FILE = SHARED / "seeds" / "000_84e408440e65b4cf.txt"
+GLOTIP_FILE = SHARED / "external" / "glotip" / "data_glotip_2025-04-14.xlsx"
 
 
 def split_paragraphs(text: str) -> dict[int, str]:
@@ -53,6 +55,14 @@ def report_paragraphs() -> dict[int, str]:
     if not REPORT_FILE.is_file():
         pytest.skip(f"the report's text is not at {REPORT_FILE} (a fresh clone without shared/)")
     return split_paragraphs(REPORT_FILE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def glotip_file() -> Path:
+    """The real GLOTIP download (the 2025-04-14 edition); skips where ../shared is absent."""
+    if not GLOTIP_FILE.is_file():
+        pytest.skip(f"the real GLOTIP download is not at {GLOTIP_FILE} (a clone without shared/)")
+    return GLOTIP_FILE
 
 
 # --- lazy and distributed engines ---------------------------------------------------------------

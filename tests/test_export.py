@@ -20,14 +20,6 @@ import unodc_metrics as um
 from unodc_metrics import export
 from unodc_metrics.schemas import schema_for
 
-GLOTIP_FILE = (
-    Path(__file__).resolve().parents[2]
-    / "shared"
-    / "external"
-    / "glotip"
-    / "data_glotip_2025-04-14.xlsx"
-)
-
 # Each column kind, as each engine names the type it reads back.
 ARROW_TYPES = {
     "string": "string",
@@ -516,15 +508,13 @@ def test_dataunodc_rejects_tables_without_figures() -> None:
 
 
 @pytest.fixture(scope="module")
-def glotip() -> pd.DataFrame:
-    if not GLOTIP_FILE.is_file():
-        pytest.skip(f"dataUNODC's GLOTIP file is not at {GLOTIP_FILE} (a clone without shared/)")
+def glotip(glotip_file: Path) -> pd.DataFrame:
     engine: Literal["calamine", "openpyxl"] = "calamine"
     if importlib.util.find_spec("python_calamine") is None:
         if importlib.util.find_spec("openpyxl") is None:
             pytest.skip("neither python-calamine nor openpyxl is installed to read the .xlsx file")
         engine = "openpyxl"
-    return pd.read_excel(GLOTIP_FILE, skiprows=2, dtype=str, engine=engine)
+    return pd.read_excel(glotip_file, skiprows=2, dtype=str, engine=engine)
 
 
 def test_dataunodc_places_match_dataunodcs_own_file(

@@ -32,6 +32,7 @@ __all__ = [
     "UNKNOWN_CHOICES",
     "WHY",
     "FrameT",
+    "GlotipAreas",
     "UnknownSex",
     "by_columns",
     "check_unknown",
@@ -58,6 +59,9 @@ FrameT = TypeVar(
 function returns the kind it was given."""
 
 UnknownSex = Literal["separate", "known_only", "proportional", "bounds"]
+GlotipAreas = Literal["countries", "aggregates"]
+"""The ``areas`` option of the sums over GLOTIP's long shape: sum countries and territories,
+or area aggregates on their own (never both together)."""
 UNKNOWN_CHOICES: tuple[str, ...] = ("separate", "known_only", "proportional", "bounds")
 """The ways :func:`unodc_metrics.gender_breakdown` can treat persons of unknown sex."""
 

@@ -9,9 +9,11 @@ from typing import Any
 import narwhals as nw
 
 from unodc_metrics._aggregations._common import COUNTED, WHY, by_columns
+from unodc_metrics._base.vocabulary import GLOTIP_SUMMED_AREAS
 
 __all__ = [
     "AGE_PART",
+    "AREA",
     "BREAKDOWN_PART",
     "CELL",
     "GROUP",
@@ -21,6 +23,8 @@ __all__ = [
     "ROW_KEY",
     "SUMMED",
     "aggregate",
+    "area_reason",
+    "figure_areas",
     "glotip_by",
     "glotip_excluded",
     "glotip_excluded_summary",
@@ -44,6 +48,21 @@ _REASONS = {
         "a part of a breakdown (by sex, age or dimension): a part is never added to its whole"
     ),
 }
+# Why a line is left out for the area it counts (``areas`` says which areas are summed).
+AGGREGATE_AREA, OTHER_AREA, COUNTRY_AREA = 15, 16, 17
+_REASONS |= {
+    AGGREGATE_AREA: (
+        "an area aggregate (area_kind region_aggregate): never added to the countries it "
+        "contains; areas='aggregates' sums the aggregates on their own"
+    ),
+    OTHER_AREA: (
+        "neither a country nor a territory nor an aggregate (area_kind combined or unknown): "
+        "it may count persons that other lines count"
+    ),
+    COUNTRY_AREA: "a country or territory: areas='aggregates' sums area aggregates only",
+}
+AREA = "area_kind"
+"""The column that says what area a line counts."""
 GROUP = ("indicator", "dimension", "category")
 """Always grouping columns of gender_breakdown on the long shape: never summed across."""
 CELL = ("indicator", "dimension", "category", "iso3", "country", "year")
@@ -65,6 +84,43 @@ def glotip_by(by: str | Sequence[str] | None, frame: nw.DataFrame[Any]) -> list[
             f"{', '.join(SUMMED)} are what is summed or told apart, not groups"
         )
     return keys
+
+
+def figure_areas(areas: str) -> None:
+    """Refuse an ``areas`` option other than the default for a figure table."""
+    if areas != "countries":
+        raise ValueError(
+            "areas applies to the long shape of 'glotip', whose lines count areas of "
+            "different kinds; a figure table has no area aggregates"
+        )
+
+
+def area_reason(areas: str, frame: nw.DataFrame[Any]) -> nw.Expr:
+    """Why each line is left out for its area, as a reason code; ``COUNTED`` where it is
+    summed.
+
+    Raises:
+        ValueError: If ``areas`` is not an option, or the frame has no ``area_kind``.
+    """
+    if areas not in GLOTIP_SUMMED_AREAS:
+        options = " or ".join(map(repr, GLOTIP_SUMMED_AREAS))
+        raise ValueError(f"areas must be {options}, not {areas!r}")
+    if AREA not in frame.columns:
+        raise ValueError(
+            "the long shape of 'glotip' needs its area_kind column, which says what area each "
+            "line counts: read the file with read_glotip"
+        )
+    kind = nw.col(AREA)
+    return (
+        nw.when(kind.is_in(GLOTIP_SUMMED_AREAS[areas]))
+        .then(nw.lit(COUNTED))
+        .when(kind == "region_aggregate")
+        .then(nw.lit(AGGREGATE_AREA))
+        .when(kind.is_in(GLOTIP_SUMMED_AREAS["countries"]))
+        .then(nw.lit(COUNTRY_AREA))
+        .otherwise(nw.lit(OTHER_AREA))
+        .cast(nw.Int64)
+    )
 
 
 def with_group_key(

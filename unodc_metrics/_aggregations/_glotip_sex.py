@@ -17,6 +17,7 @@ import narwhals as nw
 from unodc_metrics._aggregations._common import COUNTED, WHY
 from unodc_metrics._aggregations._glotip import (
     AGE_PART,
+    AREA,
     CELL,
     GROUP,
     IN_UNSPLIT,
@@ -25,6 +26,7 @@ from unodc_metrics._aggregations._glotip import (
     ROW_KEY,
     SUMMED,
     aggregate,
+    area_reason,
     glotip_by,
     glotip_excluded,
     glotip_excluded_summary,
@@ -45,20 +47,22 @@ _ROLES = ("total", *PARTS, "unsplit")
 
 
 def glotip_sex_breakdown(
-    frame: nw.DataFrame[Any], by: str | Sequence[str] | None, unknown: str
+    frame: nw.DataFrame[Any], by: str | Sequence[str] | None, unknown: str, areas: str
 ) -> tuple[Any, Any]:
     """gender_breakdown on the long shape; the result, and the rows left out.
 
     Raises:
         OverflowError: If a group's sums would exceed a 64-bit integer (before any is read).
+        ValueError: If ``by`` names a summed column, or ``areas`` is not an option.
     """
     by_keys = glotip_by(by, frame)
+    away = area_reason(areas, frame)
     group = list(dict.fromkeys([*GROUP, *by_keys]))
     cell = list(dict.fromkeys([*group, *CELL]))
     like = frame
-    frame = frame.select(list(dict.fromkeys([*cell, *ROW_KEY, *SUMMED])))
+    frame = frame.select(list(dict.fromkeys([*cell, *ROW_KEY, *SUMMED, AREA])))
     frame = with_group_key(with_group_key(with_repeats(frame), group), cell, name="__cell")
-    frame, sums = _with_terms(_classified(frame))
+    frame, sums = _with_terms(_classified(frame.with_columns(away.alias("__area_out"))))
     agg, cells = _per_group(frame, group, sums)
     records = agg.rows(named=True)
     check_size(records, group)
@@ -103,7 +107,9 @@ def _classified(frame: nw.DataFrame[Any]) -> nw.DataFrame[Any]:
         | (nw.col("__is_u_u") & (nw.col("__c_u_total") == 0))
     )
     why = (
-        nw.when(nw.col("__is_total"))
+        nw.when(nw.col("__area_out") != COUNTED)
+        .then(nw.col("__area_out"))
+        .when(nw.col("__is_total"))
         .then(nw.lit(COUNTED))
         .when(~part)
         .then(nw.lit(AGE_PART))

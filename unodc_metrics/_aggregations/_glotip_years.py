@@ -9,11 +9,13 @@ import narwhals as nw
 
 from unodc_metrics._aggregations._common import COUNTED, WHY
 from unodc_metrics._aggregations._glotip import (
+    AREA,
     BREAKDOWN_PART,
     KEY,
     ROW_KEY,
     SUMMED,
     aggregate,
+    area_reason,
     glotip_by,
     glotip_excluded,
     glotip_excluded_summary,
@@ -39,17 +41,19 @@ _SPEC = {
 
 
 def glotip_totals_by_year(
-    frame: nw.DataFrame[Any], by: str | Sequence[str] | None, return_excluded: bool
+    frame: nw.DataFrame[Any], by: str | Sequence[str] | None, return_excluded: bool, areas: str
 ) -> Any:
     """totals_by_year on the long shape; see its docstring for the rules.
 
     Raises:
         OverflowError: If a group's sums would exceed a 64-bit integer (before any is read).
+        ValueError: If ``by`` names a summed column, or ``areas`` is not an option.
     """
     by_keys = glotip_by(by, frame)
+    away = area_reason(areas, frame)
     keys = list(dict.fromkeys(["indicator", *by_keys, "year"]))
     like = frame
-    frame = frame.select(list(dict.fromkeys([*keys, *ROW_KEY, *SUMMED])))
+    frame = frame.select(list(dict.fromkeys([*keys, *ROW_KEY, *SUMMED, AREA])))
     frame = with_group_key(with_repeats(frame), keys)
     overall = (
         (nw.col("dimension") == "Total")
@@ -57,8 +61,10 @@ def glotip_totals_by_year(
         & (nw.col("sex") == "total")
         & (nw.col("age") == "total")
     ).fill_null(False)
-    frame = frame.with_columns(
-        nw.when(overall)
+    frame = frame.with_columns(away.alias("__area_out")).with_columns(
+        nw.when(nw.col("__area_out") != COUNTED)
+        .then(nw.col("__area_out"))
+        .when(overall)
         .then(nw.lit(COUNTED))
         .otherwise(nw.lit(BREAKDOWN_PART))
         .cast(nw.Int64)

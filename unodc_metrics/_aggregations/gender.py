@@ -7,11 +7,13 @@ from typing import Literal, overload
 
 from unodc_metrics._aggregations._common import (
     FrameT,
+    GlotipAreas,
     UnknownSex,
     check_unknown,
     shape_of,
     validated_glotip,
 )
+from unodc_metrics._aggregations._glotip import figure_areas
 from unodc_metrics._aggregations._glotip_sex import glotip_sex_breakdown
 from unodc_metrics._aggregations._periods import Within
 from unodc_metrics._aggregations._wide import SEX_TABLES, wide_breakdown
@@ -29,6 +31,7 @@ def gender_breakdown(
     *,
     table: str | None = None,
     within: Within | None = None,
+    areas: GlotipAreas = "countries",
     return_excluded: Literal[False] = False,
     validate: bool = True,
 ) -> FrameT: ...
@@ -42,6 +45,7 @@ def gender_breakdown(
     *,
     table: str | None = None,
     within: Within | None = None,
+    areas: GlotipAreas = "countries",
     return_excluded: Literal[True],
     validate: bool = True,
 ) -> tuple[FrameT, FrameT]: ...
@@ -55,6 +59,7 @@ def gender_breakdown(
     *,
     table: str | None = None,
     within: Within | None = None,
+    areas: GlotipAreas = "countries",
     return_excluded: bool = False,
     validate: bool = True,
 ) -> FrameT | tuple[FrameT, FrameT]:
@@ -149,6 +154,10 @@ def gender_breakdown(
         within: A period ``(start, end)``, such as ``um.REPORTING_PERIOD``: rows whose period
             is not wholly inside are left out and listed. Without it, the rows flagged as
             outside the reporting period are counted and named in ``outside_period``.
+        areas: For the long shape of ``"glotip"``: ``"countries"`` (the default) sums the
+            lines of countries and territories (``area_kind``); ``"aggregates"`` sums the
+            area aggregates on their own. The other lines are left out and listed, so an
+            aggregate is never added to the countries it contains.
         return_excluded: Also return a frame of the rows left out, with the ``by``
             columns, ``id`` and ``reason`` (in the long shape: ``indicator``,
             ``dimension``, ``category``, the ``by`` columns, ``line`` and ``reason``).
@@ -227,8 +236,9 @@ def gender_breakdown(
     if table == GLOTIP:
         if within is not None:
             raise ValueError("within applies to the figure tables; select GLOTIP's years instead")
-        result, excluded = glotip_sex_breakdown(validated_glotip(df, validate), by, unknown)
+        result, excluded = glotip_sex_breakdown(validated_glotip(df, validate), by, unknown, areas)
         return (result, excluded) if return_excluded else result
+    figure_areas(areas)
     if table not in SEX_TABLES:
         raise ValueError(
             "gender_breakdown needs the counts by sex of the 'trainings' or the 'rescues' "

@@ -17,6 +17,7 @@ from unodc_metrics._aggregations._common import (
     STOCK,
     WHY,
     FrameT,
+    GlotipAreas,
     by_columns,
     int_or_none,
     needed,
@@ -25,6 +26,7 @@ from unodc_metrics._aggregations._common import (
     validated_glotip,
     wide_input,
 )
+from unodc_metrics._aggregations._glotip import figure_areas
 from unodc_metrics._aggregations._glotip_years import glotip_totals_by_year
 from unodc_metrics._aggregations._groups import EXCLUDED_LISTED, group_sums
 from unodc_metrics._aggregations._lift import with_parts_floor
@@ -57,6 +59,7 @@ def totals_by_year(
     table: str,
     by: str | Sequence[str] | None = None,
     within: Within | None = None,
+    areas: GlotipAreas = "countries",
     return_excluded: Literal[False] = False,
     validate: bool = True,
 ) -> FrameT: ...
@@ -69,6 +72,7 @@ def totals_by_year(
     table: str,
     by: str | Sequence[str] | None = None,
     within: Within | None = None,
+    areas: GlotipAreas = "countries",
     return_excluded: Literal[True],
     validate: bool = True,
 ) -> tuple[FrameT, FrameT]: ...
@@ -81,6 +85,7 @@ def totals_by_year(
     table: str,
     by: str | Sequence[str] | None = None,
     within: Within | None = None,
+    areas: GlotipAreas = "countries",
     return_excluded: bool = False,
     validate: bool = True,
 ) -> FrameT | tuple[FrameT, FrameT]:
@@ -125,6 +130,10 @@ def totals_by_year(
             schema.
         by: Further grouping columns: a column name, a list of them, or None.
         within: A period ``(start, end)``: rows not wholly inside it are left out.
+        areas: For the long shape of ``"glotip"``: ``"countries"`` (the default) sums the
+            lines of countries and territories (``area_kind``); ``"aggregates"`` sums the
+            area aggregates on their own. The other lines are left out and listed, so an
+            aggregate is never added to the countries it contains.
         return_excluded: Also return a frame of the rows left out, with the grouping
             columns, ``year``, ``years``, ``id`` and ``reason`` (for ``"glotip"``: the
             grouping columns, ``line`` and ``reason``).
@@ -190,7 +199,8 @@ def totals_by_year(
         if bounds is not None:
             raise ValueError("within applies to the figure tables; select GLOTIP's years instead")
         long = validated_glotip(df, validate)
-        return glotip_totals_by_year(long, by, return_excluded)  # type: ignore[no-any-return]
+        return glotip_totals_by_year(long, by, return_excluded, areas)  # type: ignore[no-any-return]
+    figure_areas(areas)
     if table not in FIGURE_TABLES:
         raise ValueError(
             f"totals_by_year sums a figure table, one of {', '.join(FIGURE_TABLES)}, or "

@@ -12,7 +12,9 @@ __all__ = [
     "EXPLOITATIONS",
     "FLAGS",
     "GLOTIP_AGES",
+    "GLOTIP_AREA_KINDS",
     "GLOTIP_SEXES",
+    "GLOTIP_SUMMED_AREAS",
     "INFERABLE",
     "PERIOD_KINDS",
     "QUALIFIERS",
@@ -68,3 +70,14 @@ GLOTIP_SEXES = ("female", "male", "other", "unknown", "total")
 
 GLOTIP_AGES = ("child", "adult", "unknown", "total")
 """The codes of the ``age`` column of a GLOTIP download's long shape."""
+
+GLOTIP_AREA_KINDS = ("country", "territory", "region_aggregate", "combined", "unknown")
+"""The codes of the ``area_kind`` column of a GLOTIP download's long shape: what area a line
+counts (the rules are in :func:`unodc_metrics.read_glotip`)."""
+
+GLOTIP_SUMMED_AREAS = {
+    "countries": ("country", "territory"),
+    "aggregates": ("region_aggregate",),
+}
+"""What each ``areas`` option of the sums over GLOTIP's long shape adds up. Combined and
+unknown areas are never summed: they may hold areas that other lines count."""

@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 
 import unodc_metrics._rules as rules
-from unodc_metrics._base.vocabulary import GLOTIP_AGES, GLOTIP_SEXES
+from unodc_metrics._base.vocabulary import GLOTIP_AGES, GLOTIP_AREA_KINDS, GLOTIP_SEXES
 from unodc_metrics.schemas._checks import rule_check
 from unodc_metrics.schemas._pandera import DateTime, Series, pa
 
@@ -170,14 +170,27 @@ class GlotipSchema(pa.DataFrameModel):
         description="True where iso3 is a current ISO 3166-1 alpha-3 code (per pycountry)."
     )
     country: Series[pd.StringDtype] = pa.Field(
+        nullable=True,
         str_length={"min_value": 1},
-        description="The area's name as the file writes it, e.g. 'Aruba/Curacao'.",
+        description=(
+            "The area's name as the file writes it, e.g. 'Aruba/Curacao'; missing where the "
+            "file names none (area aggregates, figures of no one place)."
+        ),
     )
     region: Series[pd.StringDtype] = pa.Field(
         nullable=True, description="UN M49 region name, as the file writes it."
     )
     subregion: Series[pd.StringDtype] = pa.Field(
         nullable=True, description="UN M49 subregion name, as the file writes it."
+    )
+    area_kind: Series[pd.StringDtype] = pa.Field(
+        isin=list(GLOTIP_AREA_KINDS),
+        description=(
+            "What area the line counts: country, territory (ISO 3166-1 marks it not "
+            "independent, or a curated area without a code), region_aggregate (a group of "
+            "areas), combined (several areas in one line, e.g. 'Aruba/Curacao') or unknown. "
+            "The rules are in read_glotip's documentation."
+        ),
     )
     indicator: Series[pd.StringDtype] = pa.Field(
         str_length={"min_value": 1},
@@ -205,7 +218,10 @@ class GlotipSchema(pa.DataFrameModel):
         description="child (0 to 17 years), adult (18 or over), unknown or total.",
     )
     year: Series[pd.Int64Dtype] = pa.Field(
-        ge=1990, le=dt.date.today().year, description="The calendar year counted."
+        nullable=True,
+        ge=1990,
+        le=dt.date.today().year,
+        description="The calendar year counted; missing where the file gives none.",
     )
     value: Series[pd.Int64Dtype] = pa.Field(
         ge=0, nullable=True, description="The count; missing where the file writes '<5'."

@@ -22,7 +22,7 @@ __all__ = [
 GLOTIP = "glotip"
 """The ``table`` name of the long shape of a GLOTIP download."""
 
-READER_VERSION = "1"
+READER_VERSION = "2"
 """Version of the reader's output. Part of the cache key: bump it whenever the table changes."""
 
 CACHE_ENV = "UNODC_METRICS_CACHE_DIR"
@@ -51,6 +51,7 @@ COLUMNS: tuple[str, ...] = (
     "country",
     "region",
     "subregion",
+    "area_kind",
     "indicator",
     "dimension",
     "category",

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from unodc_metrics._base.errors import ValidationError
 from unodc_metrics._base.failures import Failure, failure_frame
 from unodc_metrics._base.values import is_missing
+from unodc_metrics._readers.glotip.areas import area_kinds
 from unodc_metrics._readers.glotip.cells import (
     csv_rows,
     excel_rows,
@@ -166,14 +167,18 @@ def _frame(cols: dict[str, pd.Series], lines: Any) -> tuple[pd.DataFrame, list[F
 
     censored = cols["value"].str.fullmatch(_SUPPRESSED).fillna(False).astype(bool)
     value, failures = _numbers(cols["value"], _COUNT, lines, _COUNT_PROBLEM, also=censored)
-    year, year_failures = _numbers(cols["year"], _YEAR, lines, _YEAR_PROBLEM)
+    no_year = cols["year"].isna()  # a year the file does not give is missing, not unreadable
+    year, year_failures = _numbers(cols["year"], _YEAR, lines, _YEAR_PROBLEM, also=no_year)
+    in_iso = cols["iso3"].isin(Lookups.shipped(GLOTIP).countries).astype(bool)
+    place = [cols[c] for c in ("country", "region", "subregion")]
     frame = pd.DataFrame(
         {
             "iso3": cols["iso3"],
-            "iso3_is_iso3166": cols["iso3"].isin(Lookups.shipped(GLOTIP).countries).astype(bool),
+            "iso3_is_iso3166": in_iso,
             "country": cols["country"],
             "region": cols["region"],
             "subregion": cols["subregion"],
+            "area_kind": area_kinds(cols["iso3"], in_iso, *place),
             "indicator": cols["indicator"],
             "dimension": cols["dimension"],
             "category": cols["category"],
@@ -215,8 +220,17 @@ def _with_lines(failures: list[Failure]) -> list[Failure]:
     ]
 
 
-def parse(data: bytes, kind: str, name: str | None, sha256: str) -> pd.DataFrame:
-    """The long table of a download's bytes; every line it cannot read raises, all at once."""
+def _unreadable(failures: list[Failure]) -> list[dict[str, Any]]:
+    """The lines left out by ``errors="report"``, in line order, each problem with its reason."""
+    rows = sorted(failures, key=lambda f: (f.row is None, f.row or 0, f.column or ""))
+    return [
+        {"line": f.row, "column": f.column, "value": f.value, "reason": f.message} for f in rows
+    ]
+
+
+def parse(data: bytes, kind: str, name: str | None, sha256: str, errors: str) -> pd.DataFrame:
+    """The long table of a download's bytes. Every line it cannot read raises, all at once;
+    with ``errors="report"``, such lines are left out and listed in the table's attrs."""
     # Imported here: validation loads pandas and pandera, which importing the reader does not.
     from unodc_metrics._validation import eager_failures
 
@@ -239,9 +253,11 @@ def parse(data: bytes, kind: str, name: str | None, sha256: str) -> pd.DataFrame
     checked = frame[~frame.index.isin(bad_lines)] if bad_lines else frame
     out: pd.DataFrame
     out, schema_failures = eager_failures(checked, GLOTIP)
-    failures += schema_failures
+    failures = _with_lines(failures + schema_failures)
+    if failures and errors != "report":
+        raise ValidationError(GLOTIP, failure_frame(failures))
     if failures:
-        raise ValidationError(GLOTIP, failure_frame(_with_lines(failures)))
+        out = out[~out.index.isin({f.row for f in failures})]
     out = out.reset_index(drop=True)
     out.attrs["glotip"] = {
         "source_name": name,
@@ -251,7 +267,8 @@ def parse(data: bytes, kind: str, name: str | None, sha256: str) -> pd.DataFrame
         "header_line": header_line,
         "preamble": [t for r in rows[:at] for t in map(cell_text, r) if t is not None],
         "edition_date": _edition_date(c for r in rows[:at] for c in r),
-        "data_lines": len(out),
+        "data_lines": len(data_lines),
+        "unreadable": _unreadable(failures),
         "blank_lines": int(len(body_lines) - len(data_lines)),
         "ignored_columns": unknown,
         "from_cache": False,
