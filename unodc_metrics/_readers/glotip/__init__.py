@@ -57,7 +57,7 @@ def read_glotip(
 ) -> pd.DataFrame:
     """Read a dataUNODC GLOTIP download into a validated long table.
 
-    The file may be the portal's ``.xlsx`` (read with the calamine engine) or a CSV file.
+    The file may be the portal's ``.xlsx`` (read with fastexcel, as Arrow) or a CSV file.
     The reader finds the header itself among the first 20 lines, whatever precedes it (the
     ``UNODC`` line, the edition date, a contact cell), and finds each column by its name
     (case, spaces and underscores do not matter), wherever it is.

@@ -103,8 +103,8 @@ none, by ``Country``): the kind each is, and why."""
 _WORLD = "world"
 
 
-def _folded(text: pd.Series) -> pd.Series:
-    return text.str.casefold().str.split().str.join(" ")
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().split())
 
 
 def area_kinds(
@@ -114,9 +114,11 @@ def area_kinds(
     import numpy as np
     import pandas as pd
 
-    groups = set(_folded(pd.concat([region, subregion]).dropna().drop_duplicates())) | {_WORLD}
+    places = pd.concat([region, subregion]).dropna().unique()
+    groups = {_fold(str(x)) for x in places} | {_WORLD}
     name = country.fillna(iso3)
-    is_group = _folded(name).isin(groups).fillna(False).to_numpy(dtype=bool)
+    group_names = [x for x in name.dropna().unique() if _fold(str(x)) in groups]
+    is_group = name.isin(group_names).fillna(False).to_numpy(dtype=bool)
     no_place = (country.isna() & region.isna()).to_numpy(dtype=bool)
     has_code = iso3.notna().to_numpy(dtype=bool)
     listed = {key: kind for key, (kind, _) in OTHER_AREAS.items()}

@@ -7,11 +7,14 @@ import io
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from unodc_metrics._readers.glotip.format import EXPECTED, FILE_COLUMNS, cell_text, norm
 
-__all__ = ["HEADER_SCAN", "csv_rows", "excel_rows", "find_header", "header_positions", "load"]
+if TYPE_CHECKING:
+    import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
+
+__all__ = ["HEADER_SCAN", "csv_rows", "excel_sheet", "find_header", "header_positions", "load"]
 
 HEADER_SCAN = 20
 """How many lines from the top the header is looked for in."""
@@ -52,22 +55,25 @@ def _sniff(data: bytes) -> str:
     return "xlsx" if data.startswith(_EXCEL_MAGIC) else "csv"
 
 
-def excel_rows(data: bytes, name: str | None) -> tuple[list[list[Any]], str]:
-    """The cells of the first sheet that has a header, row 1 first, and the sheet's name."""
-    from python_calamine import CalamineWorkbook
+def excel_sheet(data: bytes, name: str | None) -> tuple[list[list[Any]], pa.RecordBatch, str]:
+    """The first sheet that has a header, read by fastexcel as Arrow text columns from row 1:
+    its first :data:`HEADER_SCAN` rows as lists, the whole sheet, and the sheet's name."""
+    import fastexcel
 
     try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # calamine's own error types vary between versions
+        book = fastexcel.read_excel(data)
+    except Exception as exc:  # fastexcel's error types vary between versions
         raise ValueError(f"cannot open {name or 'the file'} as a spreadsheet: {exc}") from exc
     first: list[list[Any]] | None = None
     for sheet_name in book.sheet_names:
-        sheet = book.get_sheet_by_name(sheet_name)
-        head = sheet.to_python(skip_empty_area=False, nrows=HEADER_SCAN)
+        # skip_rows=0 keeps blank rows at the top, so that row i is line i + 1 of the sheet
+        sheet = book.load_sheet(sheet_name, header_row=None, skip_rows=0, dtypes="string")
+        table = sheet.to_arrow()
+        head = [list(r.values()) for r in table.slice(0, HEADER_SCAN).to_pylist()]
         if first is None:
             first = head
         if find_header(head) is not None:
-            return sheet.to_python(skip_empty_area=False), sheet_name
+            return head, table, sheet_name
     raise_no_header(first or [], range(1, HEADER_SCAN + 1), name)
 
 

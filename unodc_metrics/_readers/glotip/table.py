@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 import re
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from unodc_metrics._base.errors import ValidationError
@@ -15,7 +15,7 @@ from unodc_metrics._base.values import is_missing
 from unodc_metrics._readers.glotip.areas import area_kinds
 from unodc_metrics._readers.glotip.cells import (
     csv_rows,
-    excel_rows,
+    excel_sheet,
     find_header,
     header_positions,
     raise_no_header,
@@ -41,6 +41,8 @@ _SUPPRESSED = r"<\s*5"
 _COUNT = r"\d{1,3}(?:,\d{3})+|\d+"
 _YEAR = r"\d{4}"
 _DAY_FIRST_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+# A date cell of a workbook, as the sheet's text gives it.
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00:00(?:\.0+)?)?")
 
 
 def ignored_message(where: str, unknown: Sequence[str]) -> str:
@@ -77,13 +79,17 @@ def _edition_date(cells: Iterable[Any]) -> str | None:
             return cell.date().isoformat()
         if isinstance(cell, dt.date):
             return cell.isoformat()
-        m = _DAY_FIRST_DATE.fullmatch(cell_text(cell) or "")
-        if m:
+        text = cell_text(cell) or ""
+        if m := _ISO_DATE.fullmatch(text):
+            year, month, day = map(int, m.groups())
+        elif m := _DAY_FIRST_DATE.fullmatch(text):
             day, month, year = map(int, m.groups())
-            try:
-                return dt.date(year, month, day).isoformat()
-            except ValueError:
-                continue
+        else:
+            continue
+        try:
+            return dt.date(year, month, day).isoformat()
+        except ValueError:
+            continue
     return None
 
 
@@ -98,22 +104,38 @@ def _codes(labels: pd.Series, codes: dict[str, str]) -> pd.Series:
     return labels.map(found).astype("string")
 
 
-def _body(rows: list[list[Any]], at: int, lines: Sequence[int]) -> tuple[list[Any], Any, Any]:
-    """Each column of the body as text, which body lines hold data, and every body line."""
+def _arrow_text(column: Any) -> pd.Series:
+    """An Arrow text column as stripped text, missing where a cell is empty."""
+    import pandas as pd
+    import pyarrow.compute as pc  # type: ignore[import-untyped, unused-ignore]
+
+    text = pc.utf8_trim_whitespace(column)
+    text = pc.if_else(pc.equal(text, ""), None, text)
+    return pd.Series(pd.array(text, dtype=pd.StringDtype("pyarrow")))
+
+
+def _row_texts(rows: list[list[Any]], at: int) -> list[pd.Series]:
+    """Each column of the rows after the header as text (CSV records may be short or long)."""
     import numpy as np
 
     body = rows[at + 1 :]
     width = max(len(r) for r in [rows[at], *body])
-    if any(len(r) != width for r in body):  # CSV records may be short or long: pad them
+    if any(len(r) != width for r in body):
         body = [[*r, *[None] * (width - len(r))] for r in body]
     cells = np.empty((len(body), width), dtype=object)
     if body:
         cells[:] = body
-    texts = [_text_column(cells[:, j]) for j in range(width)]
-    filled = np.zeros(len(body), dtype=bool)
+    return [_text_column(cells[:, j]) for j in range(width)]
+
+
+def _body(texts: list[pd.Series], at: int, lines: Sequence[int]) -> tuple[Any, Any]:
+    """Which body lines hold data, and every body line."""
+    import numpy as np
+
+    filled = np.zeros(len(lines) - at - 1, dtype=bool)
     for column in texts:
         filled |= column.notna().to_numpy()
-    return texts, filled, np.asarray(lines[at + 1 :], dtype=np.int64)
+    return filled, np.asarray(lines[at + 1 :], dtype=np.int64)
 
 
 def _outside_header(header: Sequence[Any], texts: list[Any], body_lines: Any) -> list[Failure]:
@@ -200,14 +222,19 @@ def _frame(cols: dict[str, pd.Series], lines: Any) -> tuple[pd.DataFrame, list[F
 
 def _cells(
     data: bytes, kind: str, name: str | None
-) -> tuple[list[list[Any]], Sequence[int], dict[str, Any]]:
-    """The file's rows of cells, the line each starts on, and how the file was read."""
+) -> tuple[list[list[Any]], Sequence[int], Callable[[int], list[pd.Series]], dict[str, Any]]:
+    """The file's first rows of cells (all of them for a CSV file), the line each row starts
+    on, the body's columns as text given the header's row, and how the file was read."""
     info: dict[str, Any] = {"format": kind, "sheet": None, "encoding": None}
     if kind == "xlsx":
-        rows, info["sheet"] = excel_rows(data, name)
-        return rows, range(1, len(rows) + 1), info
+        head, sheet, info["sheet"] = excel_sheet(data, name)
+
+        def columns(at: int) -> list[pd.Series]:
+            return [_arrow_text(c.slice(at + 1)) for c in sheet.columns]
+
+        return head, range(1, sheet.num_rows + 1), columns, info
     rows, lines, info["encoding"] = csv_rows(data, name)
-    return rows, lines, info
+    return rows, lines, lambda at: _row_texts(rows, at), info
 
 
 def _with_lines(failures: list[Failure]) -> list[Failure]:
@@ -235,7 +262,7 @@ def parse(data: bytes, kind: str, name: str | None, sha256: str, errors: str) ->
     from unodc_metrics._validation import eager_failures
 
     where = name or "the file"
-    rows, lines, info = _cells(data, kind, name)
+    rows, lines, columns, info = _cells(data, kind, name)
     at = find_header(rows)
     if at is None:
         raise_no_header(rows, lines, name)
@@ -243,7 +270,8 @@ def parse(data: bytes, kind: str, name: str | None, sha256: str, errors: str) ->
     positions, unknown = header_positions(rows[at], where, header_line)
     if unknown:
         warnings.warn(ignored_message(where, unknown), UserWarning, stacklevel=4)
-    texts, filled, body_lines = _body(rows, at, lines)
+    texts = columns(at)
+    filled, body_lines = _body(texts, at, lines)
     data_lines = body_lines[filled]
     failures = _outside_header(rows[at], texts, body_lines)
     cols = {target: texts[j][filled].reset_index(drop=True) for target, j in positions.items()}
