@@ -1,6 +1,6 @@
 """Write the curated tables to files, and read such files back for validation.
 
-Five formats, each keeping the table's metadata where the format has room for it:
+Seven formats, each keeping the table's metadata where the format has room for it:
 
 - ``parquet``: one file per table. Dates are Arrow ``date32``, counts ``int64`` (nullable
   where the schema allows missing values), shares ``float64``, flags ``bool``, text
@@ -19,13 +19,23 @@ Five formats, each keeping the table's metadata where the format has room for it
 - ``dataunodc``: ``dataunodc.csv``, the figure tables in the 13-column long format of
   dataUNODC's downloads (see :func:`to_dataunodc`), whose columns are
   :data:`DATAUNODC_COLUMNS`.
+- ``sdmx`` and ``sdmx-csv`` (extra ``sdmx``, the sdmx1 package): per figure table,
+  SDMX-ML 2.1 structure-specific data (``NAME.sdmx.xml``, :func:`to_sdmx`) or SDMX-CSV 2.0
+  (``NAME.sdmx.csv``, :func:`to_sdmx_csv`), each with its data structure definition beside
+  it (``NAME.dsd.xml``, :func:`sdmx_structure`): SDMX codes for sex and age, and the
+  qualifier, bounds, censoring and derivation of each number as observation attributes.
+  The same functions take users' own records (a frame with a figure table's columns,
+  provenance columns optional) and the GLOTIP long table of
+  :func:`unodc_metrics.read_glotip`. docs/sdmx.md describes the mapping.
 
 :func:`validate_file` reads a CSV or Parquet file in the shape of a table, checks every cell
 and every rule of the table's schema, and never writes to the file.
 
 The modules behind this package: ``_columns`` (each column's type, description and unit,
 from the schema and the metadata), ``_text`` (CSV text), ``_writers`` (CSV, JSON, Arrow,
-Parquet), ``_package`` (the data package), ``_dataunodc`` (the long format), ``_cells``
+Parquet), ``_package`` (the data package), ``_dataunodc`` (the long format), ``_sdmx``
+(the SDMX files, from the observations of ``_sdmx_cube`` built of ``_sdmx_codes``, in
+sdmx1's model by ``_sdmx_structure``), ``_cells``
 (reading a file's cells back), ``_validate`` (:func:`validate_file`) and ``_formats``
 (:func:`export`).
 
@@ -56,6 +66,7 @@ if TYPE_CHECKING:
         table_schema,
         write_datapackage,
     )
+    from unodc_metrics.export._sdmx import sdmx_structure, to_sdmx, to_sdmx_csv
     from unodc_metrics.export._text import cell_text, csv_text
     from unodc_metrics.export._validate import validate_file
     from unodc_metrics.export._writers import (
@@ -82,6 +93,7 @@ _LAZY: dict[str, str] = {
     "export": "unodc_metrics.export._formats",
     "file_format": "unodc_metrics.export._cells",
     "metadata_record": "unodc_metrics.export._columns",
+    "sdmx_structure": "unodc_metrics.export._sdmx",
     "table_csv": "unodc_metrics.export._writers",
     "table_schema": "unodc_metrics.export._package",
     "to_arrow": "unodc_metrics.export._writers",
@@ -90,6 +102,8 @@ _LAZY: dict[str, str] = {
     "to_json": "unodc_metrics.export._writers",
     "to_parquet": "unodc_metrics.export._writers",
     "to_records": "unodc_metrics.export._writers",
+    "to_sdmx": "unodc_metrics.export._sdmx",
+    "to_sdmx_csv": "unodc_metrics.export._sdmx",
     "validate_file": "unodc_metrics.export._validate",
     "write_datapackage": "unodc_metrics.export._package",
     "write_dataunodc": "unodc_metrics.export._dataunodc",
@@ -107,6 +121,7 @@ __all__ = [
     "export",
     "file_format",
     "metadata_record",
+    "sdmx_structure",
     "table_csv",
     "table_schema",
     "to_arrow",
@@ -115,6 +130,8 @@ __all__ = [
     "to_json",
     "to_parquet",
     "to_records",
+    "to_sdmx",
+    "to_sdmx_csv",
     "validate_file",
     "write_datapackage",
     "write_dataunodc",

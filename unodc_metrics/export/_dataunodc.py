@@ -18,35 +18,47 @@ from unodc_metrics.export._text import cell_text, csv_text, write_text
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["DATAUNODC_COLUMNS", "figure_tables", "to_dataunodc", "write_dataunodc"]
+__all__ = [
+    "AGE_LABELS",
+    "DATAUNODC_COLUMNS",
+    "EXPLOITATION_LABELS",
+    "QUALIFIER_WORDS",
+    "SEX_LABELS",
+    "TRAINING_SEXES",
+    "area_name",
+    "female_derivation",
+    "figure_tables",
+    "to_dataunodc",
+    "write_dataunodc",
+]
 
-# dataUNODC's labels for the schemas' codes.
-_SEX_LABELS = {
+# dataUNODC's labels for the schemas' codes (the SDMX export names its codes with them).
+SEX_LABELS = {
     "all": "Total",
     "female": "Female",
     "male": "Male",
     "other": "Other",
     "unknown": "Unknown",
 }
-_AGE_LABELS = {
+AGE_LABELS = {
     "all": "Total",
     "child": "0 to 17 years",
     "adult": "18 years or over",
     "unknown": "Unknown",
 }
-_EXPLOITATION_LABELS = {
+EXPLOITATION_LABELS = {
     "sexual": "Sexual exploitation",
     "labour": "Labour exploitation",
     "other": "Other forms of exploitation",
 }
-# The trainings columns that split a total by sex, and their dataUNODC label.
-_TRAINING_SEXES = {
-    "female": "Female",
-    "male": "Male",
-    "other_sex": "Other",
-    "unknown_sex": "Unknown",
+TRAINING_SEXES = {
+    "female": "female",
+    "male": "male",
+    "other_sex": "other",
+    "unknown_sex": "unknown",
 }
-_QUALIFIER_WORDS = {
+"""The trainings columns that split a total by sex, and the sex code each one counts."""
+QUALIFIER_WORDS = {
     "at_least": "at least",
     "more_than": "more than",
     "over": "over",
@@ -73,8 +85,12 @@ DATAUNODC_COLUMNS: tuple[str, ...] = tuple(FILE_COLUMNS)
 """The columns of dataUNODC's GLOTIP downloads, in their order: the GLOTIP reader's."""
 
 
-def figure_tables(names: Iterable[str] | None) -> list[str]:
+def figure_tables(names: Iterable[str] | None, holder: str = "the dataUNODC format") -> list[str]:
     """The figure tables asked for; all of them for ``None`` or none.
+
+    Args:
+        names: The names asked for.
+        holder: What holds only the figure tables, for the message of the error.
 
     Raises:
         LookupError: If a name is not a table.
@@ -85,7 +101,7 @@ def figure_tables(names: Iterable[str] | None) -> list[str]:
     wrong = [n for n in chosen if n not in FIGURE_TABLES]
     if wrong:
         raise ValueError(
-            f"the dataUNODC format holds only the figure tables ({', '.join(FIGURE_TABLES)}); "
+            f"{holder} holds only the figure tables ({', '.join(FIGURE_TABLES)}); "
             f"not {', '.join(wrong)}"
         )
     return chosen
@@ -165,6 +181,29 @@ def _indicator(description: str) -> str:
     return text.removesuffix(".")
 
 
+def area_name(country: str | None, area: str | None) -> str:
+    """dataUNODC's name of a country; else the area's name; else empty.
+
+    Examples:
+        >>> area_name("COL", None), area_name(None, "SADC region"), area_name(None, None)
+        ('Colombia', 'SADC region', '')
+    """
+    return _place({"country": country, "area": area})[0]
+
+
+def female_derivation(row: dict[str, Any]) -> str:
+    """How a training's female count was derived from the stated share, in words.
+
+    Examples:
+        >>> female_derivation({"female_percent": 24.0, "value": 62})
+        'female count derived from the stated share of 24 per cent of 62'
+    """
+    return (
+        "female count derived from the stated share of "
+        f"{cell_text(row['female_percent'])} per cent of {row['value']}"
+    )
+
+
 def _place(row: dict[str, Any]) -> tuple[str, str, str]:
     """dataUNODC's country name, region and sub-region of a row; else its area."""
     country = row["country"]
@@ -188,7 +227,7 @@ def _source(row: dict[str, Any], table: str, year: int | None, extra: str = "") 
     ]
     qualifier = row["qualifier"]
     if qualifier != "exact":
-        parts.append(f"the report says {_QUALIFIER_WORDS[qualifier]} {row['value']}")
+        parts.append(f"the report says {QUALIFIER_WORDS[qualifier]} {row['value']}")
     if extra:
         parts.append(extra)
     if row["period_kind"] != "calendar_year":
@@ -219,9 +258,9 @@ def _rows(table: str, row: dict[str, Any], measure: Measure) -> list[dict[str, A
         "Subregion": subregion,
         "Indicator": indicator,
         "Dimension": "Total" if exploitation == "all" else "by form of exploitation",
-        "Category": _EXPLOITATION_LABELS.get(exploitation, "Total"),
-        "Sex": _SEX_LABELS[row.get("sex") or "all"],
-        "Age": _AGE_LABELS[row.get("age") or "all"],
+        "Category": EXPLOITATION_LABELS.get(exploitation, "Total"),
+        "Sex": SEX_LABELS[row.get("sex") or "all"],
+        "Age": AGE_LABELS[row.get("age") or "all"],
         "Year": year,
         "Unit of measurement": _TIME_UNITS.get(measure.unit, "Counts"),
         "txtVALUE": str(row["value"]),
@@ -229,18 +268,13 @@ def _rows(table: str, row: dict[str, Any], measure: Measure) -> list[dict[str, A
     }
     out = [base]
     if table == "trainings":
-        for column, label in _TRAINING_SEXES.items():
+        for column, sex in TRAINING_SEXES.items():
             count = row[column]
             if count is None:
                 continue
-            extra = ""
-            if column == "female" and row["sex_split_derived"]:
-                extra = (
-                    "female count derived from the stated share of "
-                    f"{cell_text(row['female_percent'])} per cent of {row['value']}"
-                )
-            source = _source(row, table, year, extra)
-            out.append({**base, "Sex": label, "txtVALUE": str(count), "Source": source})
+            derived = column == "female" and row["sex_split_derived"]
+            source = _source(row, table, year, female_derivation(row) if derived else "")
+            out.append({**base, "Sex": SEX_LABELS[sex], "txtVALUE": str(count), "Source": source})
     return out
 
 
