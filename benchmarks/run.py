@@ -167,6 +167,22 @@ CASES: dict[str, Case] = {
             memory_target=2.0,
         ),
         Case(
+            "cli_validate",
+            "`unodc-metrics validate trainings.csv --table trainings`, 1M rows, valid",
+            "`pandas.read_csv` then `um.validate(df, 'trainings')`, whole process",
+            1.5,
+            "process",
+            memory_target=1.5,
+        ),
+        Case(
+            "cli_validate_failing",
+            "`unodc-metrics validate` on a 1M-row Parquet file whose every country is lower-cased",
+            "`unodc-metrics validate` on the same file, valid",
+            None,
+            "process",
+            memory_target=1.5,
+        ),
+        Case(
             "read_glotip_cached",
             "`read_glotip` again, cached",
             '`pandas.read_excel(engine="openpyxl")`',
@@ -848,8 +864,26 @@ print(json.dumps(out))
 """
 
 
-def _process_commands(name: str) -> tuple[list[str], list[str]]:
+def _process_commands(name: str, folder: Path, seed: int) -> tuple[list[str], list[str]]:
     """The baseline's command and the function's, for a process case."""
+    if name == "cli_validate":
+        csv = _trainings_text(folder, seed, "csv")
+        read = "import sys, pandas as pd, unodc_metrics as um; "
+        read += "um.validate(pd.read_csv(sys.argv[1]), 'trainings')"
+        return [_python(), "-c", read, str(csv)], [
+            _cli(),
+            "validate",
+            str(csv),
+            "--table",
+            "trainings",
+        ]
+    if name == "cli_validate_failing":
+        valid = _trainings_text(folder, seed, "parquet")
+        failing = _trainings_text(folder, seed, "parquet", lower_countries=True)
+        return (
+            [_cli(), "validate", str(valid), "--table", "trainings"],
+            ["sh", "-c", f"{_cli()} validate {failing} --table trainings; test $? -eq 1"],
+        )
     if name == "read_glotip_process":
         bare = "import fastexcel, sys; fastexcel.read_excel(sys.argv[1])"
         bare += ".load_sheet(0, header_row=2).to_arrow()"
@@ -864,8 +898,8 @@ def _process_commands(name: str) -> tuple[list[str], list[str]]:
     return baseline, [_cli(), "tables"]
 
 
-def run_process_case(case: Case, repeat: int) -> Result:
-    baseline, command = _process_commands(case.name)
+def run_process_case(case: Case, repeat: int, folder: Path, seed: int) -> Result:
+    baseline, command = _process_commands(case.name, folder, seed)
     n = max(repeat, case.min_repeat)
     # Run outside the repository, so that ``import unodc_metrics`` finds the installed package.
     proc = subprocess.run(
@@ -965,6 +999,34 @@ def _trainings_file(folder: Path, size: str, seed: int) -> Path:
         with pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
             writer.write_table(table)
         tmp.replace(path)
+    return path
+
+
+def _trainings_text(folder: Path, seed: int, kind: str, *, lower_countries: bool = False) -> Path:
+    """A valid 1M-row trainings file in the library's conventions (CSV or Parquet), dates as
+    dates; with ``lower_countries``, every country code lower-cased, so that every row with
+    a country fails the ISO 3166 rule."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    path = folder / f"trainings-1m-{seed}{'-lower' if lower_countries else ''}.{kind}"
+    if path.exists():
+        return path
+    table = generate.trainings_arrow(generate.parse_size("1m"), seed)
+    for name in ("period_start", "period_end"):
+        i = table.schema.get_field_index(name)
+        table = table.set_column(i, name, table.column(name).cast(pa.date32()))
+    if lower_countries:
+        i = table.schema.get_field_index("country")
+        table = table.set_column(i, "country", pc.utf8_lower(table.column("country")))
+    tmp = path.with_suffix(".tmp")
+    if kind == "csv":
+        pacsv.write_csv(table, tmp, pacsv.WriteOptions(quoting_style="needed"))
+    else:
+        pq.write_table(table, tmp)
+    tmp.replace(path)
     return path
 
 
@@ -1172,7 +1234,7 @@ def main(argv: list[str] | None = None) -> int:
         for name in names:
             case = CASES[name]
             if case.kind == "process":
-                result = run_process_case(case, args.repeat)
+                result = run_process_case(case, args.repeat, folder, args.seed)
                 results.append(result)
                 print("\n".join(table_lines([result])[-1:]), flush=True)
                 continue

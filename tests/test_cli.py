@@ -155,6 +155,8 @@ def test_export_each_format(capsys: pytest.CaptureFixture[str], tmp_path: Path, 
         "json": ["arrests.json", "rescues.json"],
         "datapackage": ["arrests.csv", "rescues.csv", "datapackage.json"],
         "dataunodc": ["dataunodc.csv"],
+        "sdmx": ["arrests.sdmx.xml", "arrests.dsd.xml", "rescues.sdmx.xml", "rescues.dsd.xml"],
+        "sdmx-csv": ["arrests.sdmx.csv", "arrests.dsd.xml", "rescues.sdmx.csv", "rescues.dsd.xml"],
     }[fmt]
     assert [p.name for p in written] == names
 
@@ -223,14 +225,20 @@ def test_a_corrupted_csv_fails_with_every_problem_and_is_not_changed(
         "value qualifier=exact, value=-2776, value_low=2776, value_high=2776: the bounds must"
     )
     assert lines[3] == (
-        "  - line 4, row 2, id TRN-52a, column 'paragraph', value fifty-two: "
-        "cannot be read as a whole number"
+        "  - line 4, row 2, id TRN-52a, column 'paragraph', value fifty-two: must be a whole number"
     )
     assert lines[4] == (
         "  - line 5, row 3, id TRN-62a, column 'country', value XXX: "
         "country must be an ISO 3166-1 alpha-3 code; use area otherwise"
     )
-    assert lines[5] == "Rows count from 0, after the header. The file was not changed."
+    assert lines[5:] == [
+        "By rule:",
+        "  bounds_follow_qualifier: 1",
+        "  country_is_iso3166: 1",
+        "  greater_than_or_equal_to: 1",
+        "  read_integer: 1",
+        "Rows count from 0, after the header. The file was not changed.",
+    ]
     assert err == f"unodc-metrics: error: {path} is not a valid 'trainings' table\n"
 
 
@@ -271,7 +279,9 @@ def test_a_malformed_csv_is_a_failed_validation(
     path.write_text('id,paragraph\n"ARR-01a,1\n', encoding="utf-8")
     code, out, _ = run(capsys, "validate", str(path), "--table", "arrests")
     assert code == EXIT_FAILURE
-    assert out.splitlines()[1] == "  - line 2: is not well-formed CSV: unexpected end of data"
+    assert out.splitlines()[1] == (
+        "  - line 2: is not well-formed CSV: a quote opened on this line is never closed"
+    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -366,7 +366,7 @@ def test_table_schema_fields_carry_types_descriptions_units_and_rules() -> None:
     assert fields["period_start"]["type"] == "date"
     assert fields["id"]["constraints"] == {"required": True, "unique": True, "pattern": r"\S+"}
     assert fields["qualifier"]["constraints"]["enum"][0] == "exact"
-    assert fields["sex_split_derived"]["trueValues"] == ["true"]
+    assert fields["sex_split_derived"]["trueValues"] == ["true", "True", "TRUE", "1"]
     assert "required" not in fields.get("female", {}).get("constraints", {})
     for name in um.TABLES:
         assert all(f["description"] for f in export.table_schema(name)["fields"]), name

@@ -12,7 +12,8 @@ from unodc_metrics._base.engines import collect
 from unodc_metrics._base.values import is_missing
 from unodc_metrics._catalogue import measures
 from unodc_metrics._readers import GLOTIP
-from unodc_metrics._validation import validate_eager, validate_lazy
+from unodc_metrics._validation import contract_of, validate_eager, validate_lazy
+from unodc_metrics.schemas import pandera_schema
 
 if TYPE_CHECKING:
     import dask.dataframe as dd
@@ -117,6 +118,12 @@ def order(value: Any) -> tuple[bool, Any]:
     return (True, 0) if is_missing(value) else (False, value)
 
 
+def contract_name(table: str, columns: Sequence[str]) -> str:
+    """The contract a frame is validated against: the report's when it has every column of
+    the report's table, else users' records (whose absent optional columns are completed)."""
+    return "report" if set(pandera_schema(table).columns) <= set(columns) else "records"
+
+
 def wide_input(
     df: Any, table: str, validate: bool
 ) -> tuple[nw.LazyFrame[Any], nw.DataFrame[Any] | nw.LazyFrame[Any]]:
@@ -127,11 +134,13 @@ def wide_input(
     optimised query, on the engines in the engine.
     """
     frame = nw.from_native(df, pass_through=True)
+    if isinstance(frame, nw.DataFrame | nw.LazyFrame):
+        contract = contract_of(table, contract_name(table, frame.columns))
     if isinstance(frame, nw.DataFrame) and (
         frame.implementation.is_pandas() or frame.implementation.is_polars()
     ):
         if validate:
-            frame = nw.from_native(validate_eager(df, table), eager_only=True)
+            frame = nw.from_native(validate_eager(df, table, contract), eager_only=True)
         return frame.lazy(), frame
     if not isinstance(frame, nw.LazyFrame):
         raise TypeError(
@@ -139,7 +148,7 @@ def wide_input(
             f"not {type(df).__name__}"
         )
     if validate:
-        validate_lazy(frame, table)
+        frame = validate_lazy(frame, table, contract)
     return frame, frame
 
 

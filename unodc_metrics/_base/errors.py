@@ -28,17 +28,26 @@ class ValidationError(ValueError):
             ``value`` (the offending value, as text), ``check`` (the check's name as
             pandera writes it, or the rule's message), ``rule`` (the stable id of the rule,
             such as ``bounds_follow_qualifier`` or ``greater_than_or_equal_to``) and
-            ``message`` (the rule in plain words).
+            ``message`` (the rule in plain words). At most ``max_failures`` rows are listed
+            per rule; the message of a rule that fails more rows says how many.
+        counts: One row per rule and column: ``failing``, how many rows fail it (all of
+            them, listed or not), and ``listed``, how many are in ``failures``.
     """
 
-    def __init__(self, table: str, failures: pd.DataFrame) -> None:
+    def __init__(
+        self, table: str, failures: pd.DataFrame, counts: pd.DataFrame | None = None
+    ) -> None:
         self.table = table
         self.failures = failures
+        self.counts = counts if counts is not None else _listed_counts(failures)
         super().__init__(self._describe())
 
     def _describe(self) -> str:
         n = len(self.failures)
-        lines = [f"table {self.table!r}: {n} problem{'s' if n != 1 else ''} found"]
+        total = int(self.counts["failing"].sum()) if len(self.counts) else n
+        found = f"{total:,} problem{'s' if total != 1 else ''} found"
+        found += f" ({n:,} listed)" if total > n else ""
+        lines = [f"table {self.table!r}: {found}"]
         for rec in self.failures.head(_SHOWN).itertuples(index=False):
             if is_missing(rec.row):
                 # Engines with no row positions (DuckDB, Dask, PySpark) name the row by id.
@@ -49,3 +58,11 @@ class ValidationError(ValueError):
         if n > _SHOWN:
             lines.append(f"  ... and {n - _SHOWN} more; see the .failures DataFrame")
         return "\n".join(lines)
+
+
+def _listed_counts(failures: pd.DataFrame) -> pd.DataFrame:
+    """The counts of a failure frame whose every failing row is listed."""
+    groups = failures.groupby(["rule", "column"], dropna=False, sort=True).size()
+    frame = groups.rename("failing").reset_index()
+    frame["listed"] = frame["failing"]
+    return frame

@@ -18,13 +18,45 @@ from unodc_metrics._base.values import is_missing
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["FAILURE_COLUMNS", "LISTED", "Failure", "failure_frame"]
+__all__ = [
+    "FAILURE_COLUMNS",
+    "LISTED",
+    "Failure",
+    "failure_counts",
+    "failure_frame",
+    "limit_of",
+    "listed_note",
+]
 
 FAILURE_COLUMNS = ("table", "column", "row", "id", "value", "check", "rule", "message")
 """The columns of a failure frame, in order (``line`` follows where a file was read)."""
 
 LISTED = 20
-"""The most rows that a lazy engine fetches and lists per failing rule."""
+"""The most rows listed per failing rule, by default, on every entry point
+(``max_failures``); every failing row is still counted."""
+
+
+def limit_of(max_failures: int) -> int | None:
+    """The most failures to list per rule: ``max_failures``, or None (all) for 0.
+
+    Raises:
+        ValueError: If ``max_failures`` is negative.
+    """
+    if isinstance(max_failures, bool) or not isinstance(max_failures, int) or max_failures < 0:
+        raise ValueError(f"max_failures must be 0 (list all) or more, not {max_failures!r}")
+    return max_failures or None
+
+
+def listed_note(count: int, listed: int) -> str:
+    """What a listed failure's message adds when not every failing row is listed.
+
+    Examples:
+        >>> listed_note(1_000_000, 20), listed_note(3, 3)
+        (' (1,000,000 rows fail this rule; the first 20 are listed)', '')
+    """
+    if count <= listed:
+        return ""
+    return f" ({count:,} rows fail this rule; the first {listed} are listed)"
 
 
 @dataclass(frozen=True)
@@ -44,6 +76,8 @@ class Failure:
         across: Whether the rule reads several columns of the row (listed after the
             row's single-column failures).
         line: The line of the file the row starts on, where a file was read.
+        failing: How many rows fail this rule in this column, where more fail than are
+            listed (``max_failures``); None when every failing row is listed.
     """
 
     table: str
@@ -56,6 +90,7 @@ class Failure:
     message: str
     across: bool = False
     line: int | None = None
+    failing: int | None = None
 
 
 def _order(failure: Failure) -> tuple[int, int, float, str, bool, str]:
@@ -101,3 +136,21 @@ def failure_frame(failures: Iterable[Failure], *, with_line: bool = False) -> pd
         for name in ("table", "column", "id", "value", "check", "rule", "message"):
             frame[name] = frame[name].astype("string")
     return frame
+
+
+def failure_counts(failures: Iterable[Failure]) -> pd.DataFrame:
+    """How many problems each rule found in each column: the rows listed, or, where more
+    fail than are listed, how many fail. The frame of
+    :attr:`unodc_metrics.ValidationError.counts`: ``rule``, ``column``, ``failing``,
+    ``listed``, in the order of the rules' ids."""
+    import pandas as pd
+
+    found: dict[tuple[str, str], list[int]] = {}
+    for f in failures:
+        key = (f.rule, "" if f.column is None else str(f.column))
+        entry = found.setdefault(key, [0, 0])
+        entry[1] += 1
+        entry[0] = max(entry[0], f.failing or 0, entry[1])
+    rows = [(rule, column or None, n, listed) for (rule, column), (n, listed) in found.items()]
+    frame = pd.DataFrame(rows, columns=["rule", "column", "failing", "listed"])
+    return frame.sort_values(["rule", "column"], na_position="first", ignore_index=True)

@@ -9,7 +9,40 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-__all__ = ["as_text", "is_missing"]
+__all__ = ["KINDS", "KIND_WORDS", "as_text", "is_missing", "kind_of"]
+
+KINDS = ("integer", "number", "boolean", "date", "string")
+"""The kinds of values a column holds, whatever its engine's dtype."""
+
+KIND_WORDS = {
+    "integer": "whole number",
+    "number": "number",
+    "boolean": "true or false",
+    "date": "date, YYYY-MM-DD",
+    "string": "text",
+}
+"""Each kind in words, as messages and the documentation name it."""
+
+
+def kind_of(pandas_dtype: str) -> str:
+    """The kind of a schema's pandas dtype (``Int64``, ``Float64``, ``bool``, ``string``,
+    ``datetime64[ns]``).
+
+    Examples:
+        >>> kind_of("Int64"), kind_of("datetime64[ns]"), kind_of("bool")
+        ('integer', 'date', 'boolean')
+    """
+    if pandas_dtype.startswith("datetime"):
+        return "date"
+    if pandas_dtype.startswith(("string", "str")):
+        return "string"
+    if pandas_dtype in ("bool", "boolean"):
+        return "boolean"
+    if pandas_dtype.startswith("Int"):
+        return "integer"
+    if pandas_dtype.startswith("Float"):
+        return "number"
+    raise NotImplementedError(f"no kind of value for the dtype {pandas_dtype!r}")
 
 
 def is_missing(value: Any) -> bool:

@@ -6,11 +6,13 @@ and cached; every caller gets its own copy.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any, overload
 
 import narwhals as nw
 
+from unodc_metrics._base.failures import LISTED
 from unodc_metrics._catalogue import check_name, open_data
 
 if TYPE_CHECKING:
@@ -83,27 +85,63 @@ def load(name: str) -> pd.DataFrame:
 
 
 @overload
-def validate(df: pd.DataFrame, table: str) -> pd.DataFrame: ...
+def validate(
+    df: pd.DataFrame,
+    table: str,
+    *,
+    contract: str = ...,
+    registry: Mapping[str, Iterable[str]] | None = ...,
+    max_failures: int = ...,
+) -> pd.DataFrame: ...
 @overload
-def validate(df: pl.DataFrame, table: str) -> pl.DataFrame: ...
-def validate(df: Any, table: str) -> Any:
+def validate(
+    df: pl.DataFrame,
+    table: str,
+    *,
+    contract: str = ...,
+    registry: Mapping[str, Iterable[str]] | None = ...,
+    max_failures: int = ...,
+) -> pl.DataFrame: ...
+def validate(
+    df: Any,
+    table: str,
+    *,
+    contract: str = "report",
+    registry: Mapping[str, Iterable[str]] | None = None,
+    max_failures: int = LISTED,
+) -> Any:
     """Validate a frame against a table's schema.
 
     The frame is not changed. Every failure is collected before anything is raised. A polars
     DataFrame is validated with pandera's polars backend and comes back as polars.
 
     Args:
-        df: A pandas or polars DataFrame in the shape of the table.
+        df: A pandas or polars DataFrame in the shape of the table. The order of its
+            columns does not matter.
         table: The name of the table whose schema to apply, one of :data:`TABLES`.
+        contract: ``report`` (the default): the report's contract, provenance and all.
+            ``records``: a figure table's contract for users' own records, which needs no
+            provenance (see :mod:`unodc_metrics.schemas.records` and the
+            [records contracts](records.md)).
+        registry: With ``records``: your own codes for ``initiative`` and ``measure``
+            (``{"initiative": ["MYPROG"]}``), checked as the report's registries are.
+            Without it, codes that the report's registries do not list are kept and named
+            in an :class:`~unodc_metrics.schemas.records.UnknownCodeWarning`.
+        max_failures: The most failures listed per rule (the message of the first says how
+            many rows fail it); every failing row is counted. 0 lists them all.
 
     Returns:
-        A validated copy, with the schema's dtypes, of the caller's kind.
+        A validated copy, with the schema's dtypes, of the caller's kind, its columns in
+        the schema's order; with ``records``, absent optional columns are completed with
+        their stated defaults.
 
     Raises:
         ValidationError: If the frame does not meet the schema. Its ``failures`` attribute
             lists each failure with its column, row, value and rule.
         LookupError: If there is no such table.
         TypeError: If ``df`` is neither a pandas nor a polars DataFrame.
+        ValueError: If the contract is unknown, ``records`` is asked of a table that holds
+            no figures, or ``max_failures`` is negative.
 
     Examples:
         >>> from unodc_metrics import ValidationError, load, validate
@@ -119,11 +157,12 @@ def validate(df: Any, table: str) -> Any:
            0 ARR-05a                                    value greater_than_or_equal_to
            0 ARR-05a qualifier, value, value_low, value_high bounds_follow_qualifier
     """
-    from unodc_metrics._validation import validate_eager
+    from unodc_metrics._validation import contract_of, validate_eager
 
     check_name(table)
+    chosen = contract_of(table, contract, registry)
     frame = nw.from_native(df, pass_through=True)
     eager = isinstance(frame, nw.DataFrame)
     if not eager or not (frame.implementation.is_pandas() or frame.implementation.is_polars()):
         raise TypeError(f"validate() takes a pandas or polars DataFrame, not {type(df).__name__}")
-    return validate_eager(df, table)
+    return validate_eager(df, table, chosen, max_failures)

@@ -25,8 +25,14 @@ from typing import Any
 import narwhals as nw
 
 from unodc_metrics._base.errors import ValidationError
-from unodc_metrics._base.failures import Failure, failure_frame
-from unodc_metrics._rules import Lookups, eager_rows
+from unodc_metrics._base.failures import (
+    LISTED,
+    Failure,
+    failure_counts,
+    failure_frame,
+    limit_of,
+)
+from unodc_metrics._rules import eager_rows
 from unodc_metrics._validation._checks import column_checks, rule_checks
 from unodc_metrics._validation._coerce import (
     coerce_pandas,
@@ -39,43 +45,59 @@ from unodc_metrics._validation._pandera import (
     pandas_column_schema,
     run_pandera,
 )
+from unodc_metrics._validation._records import Contract, Registry, contract_of
 from unodc_metrics._validation._runner import Frame, run
-from unodc_metrics.schemas import pandera_schema, rules_of, schema_for
+from unodc_metrics.schemas import rules_of, schema_for
 
-__all__ = ["eager_failures", "validate_eager", "validate_lazy"]
+__all__ = [
+    "Contract",
+    "Registry",
+    "contract_of",
+    "eager_failures",
+    "validate_eager",
+    "validate_lazy",
+]
 
 
-def validate_eager(df: Any, table: str, lookups: Lookups | None = None) -> Any:
-    """Validate a pandas or polars DataFrame; return a coerced copy of the same kind.
+def validate_eager(
+    df: Any, table: str, contract: Contract | None = None, max_failures: int = LISTED
+) -> Any:
+    """Validate a pandas or polars DataFrame; return a coerced copy of the same kind, its
+    columns in the schema's order (with a records contract's absent columns completed).
 
     Raises:
-        ValidationError: If the frame does not meet the table's schema; its ``failures``
+        ValidationError: If the frame does not meet the table's contract; its ``failures``
             name each row by its index label (pandas) or position (polars).
     """
-    coerced, failures = eager_failures(df, table, lookups)
+    coerced, failures = eager_failures(df, table, contract, max_failures=max_failures)
     _raise(table, failures)
     return coerced
 
 
 def eager_failures(
-    df: Any, table: str, lookups: Lookups | None = None
+    df: Any, table: str, contract: Contract | None = None, *, max_failures: int = LISTED
 ) -> tuple[Any, list[Failure]]:
-    """A coerced copy of a pandas or polars DataFrame, and every failure found in it."""
+    """A coerced copy of a pandas or polars DataFrame, and its failures: at most
+    ``max_failures`` listed per rule (0 lists all), every failing row counted."""
+    limit = limit_of(max_failures)
+    contract = contract or contract_of(table, "report")
     model = schema_for(table)
-    schema = pandera_schema(table)
+    schema = contract.schema
     frame = nw.from_native(df, eager_only=True)
     is_pandas = frame.implementation.is_pandas()
     index_names = tuple(str(n) for n in df.index.names if n is not None) if is_pandas else ()
-    failures, missing = column_failures(list(frame.columns), schema, table, index_names)
+    failures, missing, absent = column_failures(list(frame.columns), contract, index_names)
     present = [name for name in schema.columns if name not in missing]
+    completed = contract.complete(frame, absent, typed=False).select(*present).to_native()
     if is_pandas:
-        coerced, unread, unreadable = coerce_pandas(df, schema, table)
-        column_schema = pandas_column_schema(table, present)
+        completed.index = df.index
+        coerced, unread, unreadable = coerce_pandas(completed, schema, table, limit)
+        column_schema = pandas_column_schema(contract, tuple(present))
 
         def label(position: int) -> Any:
             return df.index[position]
     else:
-        coerced, unread, unreadable = coerce_polars(df, schema, table)
+        coerced, unread, unreadable = coerce_polars(completed, schema, table, limit)
         column_schema = polars_column_schema(schema, present, lazy=False)
 
         def label(position: int) -> Any:
@@ -83,9 +105,9 @@ def eager_failures(
 
     checked = nw.from_native(coerced, eager_only=True)
     ids = checked.get_column("id") if "id" in checked.columns else None
-    failures += unread
+    failures += _first_reading(unread, absent)
     failures += failures_from_cases(
-        run_pandera(column_schema, coerced, inplace=is_pandas),
+        *run_pandera(column_schema, coerced, inplace=is_pandas, limit=limit),
         table,
         label=label,
         id_at=lambda i: None if ids is None else ids[i],
@@ -98,32 +120,56 @@ def eager_failures(
         label=label,
         unusable=missing,
         unreadable=unreadable,
+        limit=limit,
     )
-    failures += run(rows, rule_checks(rules_of(model), lookups or Lookups.shipped(table)))
+    rules, lookups = contract.rules(rules_of(model))
+    failures += run(rows, rule_checks(rules, lookups))
+    contract.warn_unknown(checked.lazy(), present)
     return (coerced.set_axis(df.index) if is_pandas else coerced), failures
 
 
-def validate_lazy(frame: nw.LazyFrame[Any], table: str, lookups: Lookups | None = None) -> None:
-    """Validate a narwhals LazyFrame inside its engine (polars, DuckDB, Dask, PySpark).
+def _first_reading(unread: list[Failure], absent: list[str]) -> list[Failure]:
+    """The values that could not be read, less those of a completed column, which copies a
+    column whose own values are reported."""
+    return [f for f in unread if f.column not in absent]
 
-    Only counts, and at most :data:`~unodc_metrics._base.failures.LISTED` rows per failing
-    check, come back to Python. Engines have no row positions: a failure names its row by id.
+
+def validate_lazy(
+    frame: nw.LazyFrame[Any],
+    table: str,
+    contract: Contract | None = None,
+    max_failures: int = LISTED,
+) -> nw.LazyFrame[Any]:
+    """Validate a narwhals LazyFrame inside its engine (polars, DuckDB, Dask, PySpark), and
+    return it with its columns in the schema's order (a records contract's absent columns
+    completed).
+
+    Only counts, and at most ``max_failures`` rows per failing check (0: all), come back to
+    Python. Engines have no row positions: a failure names its row by id.
 
     Raises:
-        ValidationError: If the frame does not meet the table's schema.
+        ValidationError: If the frame does not meet the table's contract.
     """
+    limit = limit_of(max_failures)
+    contract = contract or contract_of(table, "report")
     model = schema_for(table)
-    schema = pandera_schema(table)
+    schema = contract.schema
     names = frame.collect_schema().names()
-    failures, missing = column_failures(names, schema, table)
+    failures, missing, absent = column_failures(names, contract)
     wrong_dtypes, wrong = dtype_failures(frame, schema, table)
     failures += wrong_dtypes
     unusable = missing | wrong
-    usable = [name for name in schema.columns if name not in unusable]
+    present = [name for name in schema.columns if name not in missing]
+    completed: nw.LazyFrame[Any] = contract.complete(frame, absent, typed=True).select(*present)
+    usable = [name for name in present if name not in unusable]
     checks = column_checks(schema, usable)
-    checks += rule_checks(rules_of(model), lookups or Lookups.shipped(table))
-    failures += run(Frame(_aligned(frame, schema, usable), table, False, unusable=unusable), checks)
+    rules, lookups = contract.rules(rules_of(model))
+    checks += rule_checks(rules, lookups)
+    aligned = _aligned(completed, schema, usable)
+    failures += run(Frame(aligned, table, False, unusable=unusable, limit=limit), checks)
     _raise(table, failures)
+    contract.warn_unknown(completed, present)
+    return completed
 
 
 def _aligned(frame: nw.LazyFrame[Any], schema: Any, usable: list[str]) -> nw.LazyFrame[Any]:
@@ -140,4 +186,4 @@ def _aligned(frame: nw.LazyFrame[Any], schema: Any, usable: list[str]) -> nw.Laz
 
 def _raise(table: str, failures: list[Failure]) -> None:
     if failures:
-        raise ValidationError(table, failure_frame(failures))
+        raise ValidationError(table, failure_frame(failures), failure_counts(failures))

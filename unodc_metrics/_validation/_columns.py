@@ -1,12 +1,14 @@
 """The first step on every engine: the columns, read from the frame's schema alone.
 
-Every column of the schema must be present (``column_in_dataframe``), there is no other
-column (``column_in_schema``: the schemas are strict), and the columns come in the schema's
-order (``column_ordered``). On a lazy engine, whose values are not coerced, each column's
-dtype must also be of the right family: integer columns integer (any width), text columns
-string, dates Date or Datetime (any unit or time zone), flags boolean, shares float or
-integer. A column that is missing, or of the wrong family, is *unusable*: the checks that
-read it are not run, and each rule that reads it is reported as not checked.
+Every required column of the contract must be present (``column_in_dataframe``), and there
+is no other column (``column_in_schema``: the schemas are strict). Each is named once. The
+order of the columns does not matter: the names do. An optional column of the records
+contract that is absent is completed with its default, unless a column that is present needs
+it (:data:`unodc_metrics.schemas.records.TOGETHER`). On a lazy engine, whose values are not
+coerced, each column's dtype must also be of the right family: integer columns integer (any
+width), text columns string, dates Date or Datetime (any unit or time zone), flags boolean,
+shares float or integer. A column that is missing, or of the wrong family, is *unusable*:
+the checks that read it are not run, and each rule that reads it is reported as not checked.
 """
 
 from __future__ import annotations
@@ -18,9 +20,12 @@ import narwhals as nw
 
 from unodc_metrics._base.failures import Failure
 from unodc_metrics._validation._messages import human
+from unodc_metrics.schemas.records import TOGETHER
 
 if TYPE_CHECKING:
     import pandera.pandas as pa
+
+    from unodc_metrics._validation._records import Contract
 
 __all__ = ["column_failures", "dtype_failures"]
 
@@ -39,36 +44,37 @@ def _failure(table: str, column: str, value: str, check: str, message: str = "")
 
 
 def column_failures(
-    names: list[str], schema: pa.DataFrameSchema, table: str, index_names: tuple[str, ...] = ()
-) -> tuple[list[Failure], set[str]]:
-    """The failures of the columns' presence and order, and the missing columns.
+    names: list[str], contract: Contract, index_names: tuple[str, ...] = ()
+) -> tuple[list[Failure], set[str], list[str]]:
+    """The failures of the columns' presence, the missing columns, and the absent optional
+    columns to complete with their defaults.
 
     Args:
-        names: The frame's columns, in order.
-        schema: The table's schema.
-        table: The table's name.
+        names: The frame's columns.
+        contract: The table's contract.
         index_names: The names of a pandas frame's index, to hint that a missing column is
             there.
     """
-    missing = [name for name in schema.columns if name not in names]
-    failures = []
-    for name in missing:
+    schema, table = contract.schema, contract.table
+    failures, missing, completed = [], set(), []
+    for name, column in schema.columns.items():
+        if name in names:
+            continue
+        needs = [c for c, wanted in TOGETHER.items() if c in names and name in wanted]
+        if not column.required and not (contract.name == "records" and needs):
+            completed.append(name)
+            continue
         message = human("column_in_dataframe")
+        if not column.required:
+            message += f" ({needs[0]} is given, and needs {name})"
         if name in index_names:
             message += f" ({name!r} is the frame's index: call reset_index() first)"
         failures.append(_failure(table, name, "<missing>", "column_in_dataframe", message))
+        missing.add(name)
     if schema.strict:
-        extra = [name for name in names if name not in schema.columns]
+        extra = [name for name in dict.fromkeys(names) if name not in schema.columns]
         failures += [_failure(table, name, "<missing>", "column_in_schema") for name in extra]
-    if schema.ordered:
-        present = [name for name in names if name in schema.columns]
-        expected = [name for name in schema.columns if name in names]
-        failures += [
-            _failure(table, table, name, "column_ordered")
-            for name, want in zip(present, expected, strict=True)
-            if name != want
-        ]
-    return failures, set(missing)
+    return failures, missing, completed
 
 
 def dtype_failures(

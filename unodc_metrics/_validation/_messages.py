@@ -20,7 +20,6 @@ _HUMAN = [
     (r"^column_in_dataframe$", "a required column is missing"),
     (r"^column_in_schema$", "this column is not part of the table (the schema is strict)"),
     (r"^column_ordered$", "the columns must be in the schema's order"),
-    (r"^coerce_dtype\('?(.*?)'?\)$", "cannot be read as {0}"),
     (r"^dtype\('?(.*?)'?\)$", "must have dtype {0}"),
 ]
 
@@ -49,7 +48,7 @@ def rule_id(check: str) -> str:
     """The stable id of a pandera check: its name, without its arguments.
 
     Examples:
-        >>> rule_id("greater_than_or_equal_to(0)"), rule_id("coerce_dtype('Int64')")
-        ('greater_than_or_equal_to', 'coerce_dtype')
+        >>> rule_id("greater_than_or_equal_to(0)"), rule_id("dtype('Int64')")
+        ('greater_than_or_equal_to', 'dtype')
     """
     return check.split("(", 1)[0]

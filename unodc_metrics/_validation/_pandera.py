@@ -14,28 +14,30 @@ from functools import cache
 from typing import Any
 
 from unodc_metrics._base.engines import quiet
-from unodc_metrics._base.failures import LISTED, Failure
+from unodc_metrics._base.failures import Failure, listed_note
 from unodc_metrics._base.values import as_text, is_missing
 from unodc_metrics._validation._messages import human, rule_id
+from unodc_metrics._validation._records import Contract
 from unodc_metrics.schemas import pandera_schema
+from unodc_metrics.schemas.records import records_schema
 
 __all__ = ["failures_from_cases", "pandas_column_schema", "run_pandera"]
 
 _RAISED = re.compile(r"^[A-Za-z]+(Error|Exception)\(")
 
 
-def pandas_column_schema(table: str, present: Collection[str]) -> Any:
-    """The schema's column-level part, for the present columns: no rule across columns, no
+def pandas_column_schema(contract: Contract, present: Collection[str]) -> Any:
+    """The contract's column-level part, for the present columns: no rule across columns, no
     coercion and no test of dtypes (the frame is coerced first, so every column has its
     dtype), no test of column presence or order (the column step reports those)."""
-    return _pandas_column_schema(table, tuple(sorted(present)))
+    return _pandas_column_schema(contract.table, contract.name, tuple(sorted(present)))
 
 
 @cache
-def _pandas_column_schema(table: str, present: tuple[str, ...]) -> Any:
+def _pandas_column_schema(table: str, contract: str, present: tuple[str, ...]) -> Any:
     import pandera.pandas as pa
 
-    schema = pandera_schema(table)
+    schema = records_schema(table) if contract == "records" else pandera_schema(table)
     columns = {}
     for name, col in schema.columns.items():
         if name in present:
@@ -45,10 +47,13 @@ def _pandas_column_schema(table: str, present: tuple[str, ...]) -> Any:
     return pa.DataFrameSchema(columns, unique=unique, coerce=False, name=schema.name)
 
 
-def run_pandera(column_schema: Any, native: Any, *, inplace: bool) -> list[dict[str, Any]]:
+def run_pandera(
+    column_schema: Any, native: Any, *, inplace: bool, limit: int | None
+) -> tuple[list[dict[str, Any]], dict[tuple[str, str], int]]:
     """pandera's failure cases of a frame, as records with ``index``, ``column``, ``check``
-    and ``failure_case``; none when the frame passes. ``inplace``: the frame is a copy that
-    pandera may change (a pandas frame; pandera cannot change a polars one)."""
+    and ``failure_case``, at most ``limit`` per column and check (all when None), and how
+    many each column and check has; none when the frame passes. ``inplace``: the frame is a
+    copy that pandera may change (a pandas frame; pandera cannot change a polars one)."""
     import pandera.errors
 
     try:
@@ -57,24 +62,33 @@ def run_pandera(column_schema: Any, native: Any, *, inplace: bool) -> list[dict[
     except pandera.errors.SchemaErrors as exc:
         cases = exc.failure_cases
         cases = cases.to_pandas() if hasattr(cases, "to_pandas") else cases
-        return list(cases.to_dict("records"))
-    return []
+        groups = cases.groupby(["column", "check"], sort=False, dropna=False)
+        counts = {(str(c), str(k)): int(n) for (c, k), n in groups.size().items()}
+        listed = cases if limit is None else groups.head(limit)
+        return list(listed.to_dict("records")), counts
+    return [], {}
 
 
 def failures_from_cases(
     cases: list[dict[str, Any]],
+    counts: Mapping[tuple[str, str], int],
     table: str,
     *,
     label: Callable[[int], Any],
     id_at: Callable[[int], Any],
     unreadable: Mapping[str, Collection[int]],
 ) -> list[Failure]:
-    """pandera's failure cases as failures; ``index`` is the row's position.
+    """pandera's failure cases as failures; ``index`` is the row's position, and ``counts``
+    how many cases each column and check has (more than are listed, when bounded).
 
     A value that could not be read (and so was set to missing) is not reported again as
     missing. A column check that raised, because the column holds values of another type,
     is reported once, as not checked.
     """
+    listed: dict[tuple[str, str], int] = {}
+    for case in cases:
+        key = (str(case["column"]), str(case["check"]))
+        listed[key] = listed.get(key, 0) + 1
     out: list[Failure] = []
     for case in cases:
         check, column = str(case["check"]), str(case["column"])
@@ -82,12 +96,14 @@ def failures_from_cases(
         if check == "not_nullable" and position in unreadable.get(column, ()):
             continue
         value: Any = case["failure_case"]
-        message = human(check)
+        count = counts.get((column, check), 0)
+        message = human(check) + listed_note(count, listed[column, check])
+        failing = count if count > listed[column, check] else None
         if position is None and isinstance(value, str) and _RAISED.match(value):
             value = "<not checked>"
             message = (
-                f"the rule '{message}' could not be checked because the column has values "
-                "of the wrong type; fix those first"
+                f"the rule '{human(check)}' could not be checked because the column has "
+                "values of the wrong type; fix those first"
             )
             check = f"{check}, not checked"
         out.append(
@@ -100,19 +116,7 @@ def failures_from_cases(
                 check=check,
                 rule=rule_id(check),
                 message=message,
+                failing=failing,
             )
         )
     return out
-
-
-def listed_cases(cases: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[Any, int]]:
-    """For a lazy frame: at most LISTED cases per (column, check), by position, and how
-    many cases each (column, check) has."""
-    counts: dict[Any, int] = {}
-    kept: list[dict[str, Any]] = []
-    for case in sorted(cases, key=lambda c: (is_missing(c["index"]), c["index"] or 0)):
-        key = (case["column"], case["check"])
-        counts[key] = counts.get(key, 0) + 1
-        if counts[key] <= LISTED:
-            kept.append(case)
-    return kept, counts

@@ -1,10 +1,11 @@
 """Run checks on any engine: one counting pass per preparation, then the failing rows.
 
 For each group of checks that read the same prepared frame, one query counts the failing
-rows of every check, inside the engine. Only the checks that fail are listed: on an eager
-frame (pandas, polars) every failing row, by position; on a lazy engine at most
-:data:`~unodc_metrics._base.failures.LISTED` rows per check, those with the smallest ids, in
-one query for all of them.
+rows of every check, inside the engine. Only the checks that fail are listed, at most
+``limit`` rows each (``max_failures``; by default
+:data:`~unodc_metrics._base.failures.LISTED`): on an eager frame (pandas, polars) the first
+failing rows, by position; on a lazy engine those with the smallest ids, in one query for
+all the checks.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 import narwhals as nw
 
 from unodc_metrics._base.engines import collect
-from unodc_metrics._base.failures import LISTED, Failure
+from unodc_metrics._base.failures import LISTED, Failure, listed_note
 from unodc_metrics._base.values import as_text, is_missing
 from unodc_metrics._rules import ROW_INDEX, narrowed
 from unodc_metrics._validation._checks import Check
@@ -41,6 +42,7 @@ class Frame:
         unreadable: For each column, the positions of the cells that could not be read and
             were set to missing: a failure of a check that reads such a cell is its
             consequence, and is not listed.
+        limit: The most rows listed per failing check; None lists them all.
     """
 
     lazy: nw.LazyFrame[Any]
@@ -49,6 +51,7 @@ class Frame:
     label: Callable[[int], Any] = lambda position: position
     unusable: Collection[str] = ()
     unreadable: Mapping[str, Collection[int]] | None = None
+    limit: int | None = LISTED
 
 
 def run(frame: Frame, checks: Sequence[Check]) -> list[Failure]:
@@ -119,20 +122,19 @@ def _listed(
     ids = ("id",) if "id" in names else ()
     if frame.eager:
         out: list[Failure] = []
-        for check, _ in failing:
+        for check, count in failing:
             wanted = dict.fromkeys([ROW_INDEX, *ids, *check.shown])
-            rows = collect(prepared.filter(check.fails).select(*wanted)).rows(named=True)
-            out += _failures(frame, check, rows, None)
+            query = prepared.filter(check.fails).select(*wanted)
+            query = query if frame.limit is None else query.head(frame.limit)
+            out += _failures(frame, check, collect(query).rows(named=True), count)
         return out
     shown = list(dict.fromkeys([*ids, *(c for check, _ in failing for c in check.shown)]))
     order = ids or shown[:1]
-    branches = [
-        prepared.filter(check.fails)
-        .sort(*order, nulls_last=True)
-        .head(LISTED)
-        .select(nw.lit(i, dtype=nw.Int64).alias("__check"), *shown)
-        for i, (check, _) in enumerate(failing)
-    ]
+    branches = []
+    for i, (check, _) in enumerate(failing):
+        branch = prepared.filter(check.fails).sort(*order, nulls_last=True)
+        branch = branch if frame.limit is None else branch.head(frame.limit)
+        branches.append(branch.select(nw.lit(i, dtype=nw.Int64).alias("__check"), *shown))
     found: dict[int, list[dict[str, Any]]] = {}
     for row in collect(nw.concat(branches, how="vertical")).rows(named=True):
         found.setdefault(int(row["__check"]), []).append(row)
@@ -151,10 +153,10 @@ def _by_id(value: Any) -> tuple[bool, str]:
 def _failures(
     frame: Frame, check: Check, rows: Sequence[Mapping[str, Any]], count: int | None
 ) -> list[Failure]:
-    """One failure per listed row; on a lazy engine, the message says how many rows fail."""
-    message = check.message
-    if count is not None and count > len(rows):
-        message += f" ({count:,} rows fail this rule; the first {len(rows)} are listed)"
+    """One failure per listed row; where not every failing row is listed, the message says
+    how many fail."""
+    message = check.message + ("" if count is None else listed_note(count, len(rows)))
+    failing = count if count is not None and count > len(rows) else None
     out = []
     for row in rows:
         position = row.get(ROW_INDEX)
@@ -176,6 +178,7 @@ def _failures(
                 rule=check.rule,
                 message=message,
                 across=check.across,
+                failing=failing,
             )
         )
     if not rows and count:
@@ -190,6 +193,7 @@ def _failures(
                 check.rule,
                 message,
                 check.across,
+                failing=count,
             )
         )
     return out

@@ -27,11 +27,11 @@ __all__ = ["export_tables", "failure_report", "validate_table_file"]
 def export_tables(args: argparse.Namespace) -> int:
     """``export [NAME ...] --format FORMAT --out DIR``: one path printed per file written."""
     names = table_names(args.names)
-    if args.format == "dataunodc":
+    if args.format in ("dataunodc", "sdmx", "sdmx-csv"):
         other = [n for n in names if n not in FIGURE_TABLES]
         if other:
             raise UsageError(
-                f"the dataunodc format holds only the figure tables, not {', '.join(other)}; "
+                f"the {args.format} format holds only the figure tables, not {', '.join(other)}; "
                 f"the figure tables are: {', '.join(FIGURE_TABLES)}"
             )
     if os.path.exists(args.out) and not os.path.isdir(args.out):
@@ -48,11 +48,17 @@ def validate_table_file(args: argparse.Namespace) -> int:
         try:
             fmt = file_format(args.file)
         except ValueError as exc:
-            raise UsageError(f"{exc} with --format csv|parquet") from None
+            raise UsageError(f"{exc} with --format csv|parquet|json") from None
     try:
-        valid = validate_file(args.file, args.table, format=fmt)
+        valid = validate_file(
+            args.file,
+            args.table,
+            format=fmt,
+            contract=args.contract,
+            max_failures=args.max_failures,
+        )
     except ValidationError as err:
-        out(failure_report(args.file, args.table, err.failures))
+        out(failure_report(args.file, args.table, err.failures, err.counts))
         error(f"{args.file} is not a valid {args.table!r} table")
         return EXIT_FAILURE
     if not args.quiet:
@@ -75,10 +81,15 @@ def _place(rec: dict[Any, Any]) -> list[str]:
     return where
 
 
-def failure_report(path: str, table: str, failures: pd.DataFrame) -> str:
-    """Every failure, one line each: where (line, row, id, column), the value, the rule."""
-    n = len(failures)
-    lines = [f"{path}: not a valid {table!r} table: {n} problem{'s' if n != 1 else ''} found"]
+def failure_report(
+    path: str, table: str, failures: pd.DataFrame, counts: pd.DataFrame | None = None
+) -> str:
+    """Every failure listed, one line each: where (line, row, id, column), the value, the
+    rule; then, from ``counts`` (:attr:`ValidationError.counts`), one line per rule: how
+    many rows fail it."""
+    by_rule = _by_rule(failures if counts is None else counts)
+    n = sum(by_rule.values())
+    lines = [f"{path}: not a valid {table!r} table: {n:,} problem{'s' if n != 1 else ''} found"]
     for rec in failures.to_dict("records"):
         where = _place(rec)
         if is_missing(rec["row"]):
@@ -87,5 +98,14 @@ def failure_report(path: str, table: str, failures: pd.DataFrame) -> str:
             lines.append(f"  - {place}: {rec['message']}")
         else:
             lines.append(f"  - {', '.join(where)}, value {rec['value']}: {rec['message']}")
+    lines.append("By rule:")
+    lines += [f"  {rule}: {count:,}" for rule, count in by_rule.items()]
     lines.append("Rows count from 0, after the header. The file was not changed.")
     return "\n".join(lines)
+
+
+def _by_rule(counts: pd.DataFrame) -> dict[str, int]:
+    """How many problems each rule found, over its columns."""
+    if "failing" not in counts.columns:  # a failure frame: one row per problem
+        return {str(k): int(v) for k, v in counts.groupby("rule").size().items()}
+    return {str(k): int(v) for k, v in counts.groupby("rule")["failing"].sum().items()}

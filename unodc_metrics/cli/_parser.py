@@ -44,6 +44,9 @@ _EXPORT_DESCRIPTION = textwrap.dedent(
       datapackage  a Frictionless data package: datapackage.json and NAME.csv files
       dataunodc    dataunodc.csv: the figure tables in dataUNODC's 13-column long
                    format (all the figure tables when no NAME is given)
+      sdmx         NAME.sdmx.xml (SDMX-ML 2.1 structure-specific data) and its
+                   structure NAME.dsd.xml, per figure table (extra: sdmx)
+      sdmx-csv     NAME.sdmx.csv (SDMX-CSV 2.0) and NAME.dsd.xml, per figure table
     """
 )
 
@@ -129,14 +132,23 @@ def _add_export(commands: _Commands) -> None:
     p.set_defaults(run=_later("_files", "export_tables"))
 
 
+def _count(text: str) -> int:
+    """A count of 0 or more, for an option."""
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"must be a whole number, 0 or more, not {text!r}")
+    return int(text)
+
+
 def _add_validate(commands: _Commands) -> None:
     p = _command(
         commands,
         "validate",
-        "check a CSV or Parquet file against a table's schema",
-        "Check a CSV or Parquet file against a table's schema: every cell's type and every "
-        "rule. Exit 0 when the file is valid; otherwise list every problem (line, row, id, "
-        "column, value, rule) and exit 1. The file is only read, never changed.",
+        "check a CSV, Parquet or JSON file against a table's contract",
+        "Check a CSV (also .csv.gz), Parquet or JSON file against a table's contract: every "
+        "cell's type and every rule, as unodc_metrics.validate checks a frame. Exit 0 when "
+        "the file is valid; otherwise list the problems (line, row, id, column, value, rule), "
+        "at most --max-failures of each rule, then one summary line per rule, and exit 1. "
+        "The file is only read, never changed.",
     )
     p.add_argument("file", metavar="FILE")
     p.add_argument("--table", required=True, type=_table_name, metavar="NAME")
@@ -144,7 +156,22 @@ def _add_validate(commands: _Commands) -> None:
         "--format",
         choices=FILE_FORMATS,
         default=None,
-        help="the file's format (default: from its suffix, .csv or .parquet)",
+        help="the file's format (default: from its suffix, .csv, .csv.gz, .parquet, .json)",
+    )
+    p.add_argument(
+        "--contract",
+        choices=("report", "records"),
+        default="report",
+        help="report: the report's tables, provenance and all (default); records: a figure "
+        "table's contract for your own records, with no provenance",
+    )
+    p.add_argument(
+        "--max-failures",
+        type=_count,
+        default=20,
+        metavar="N",
+        help="list at most N failures per rule (default 20; 0 lists all); every failing row "
+        "is counted",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing when it is valid")
     p.set_defaults(run=_later("_files", "validate_table_file"))

@@ -1,75 +1,67 @@
-"""Reading a CSV or Parquet file's cells back as a table's types, noting what cannot be read.
+"""Reading a CSV, Parquet or JSON file into columns, noting what cannot be read as a table.
 
-Three steps, each reporting its own problems as failures whose ``rule`` is their check:
+The file's structure is read here, in columns, by pyarrow; its values are then read by the
+one reading of values that frames get too (:mod:`unodc_metrics._validation._read`), as
+:func:`~unodc_metrics.export.validate_file` validates the frame. Each structural problem is a
+failure whose ``rule`` is its check: ``file_encoding``, ``csv_delimiter``, ``csv_syntax``,
+``file_empty``, ``file_format``, ``field_count``, ``column_duplicated``.
 
-1. the bytes as a header and rows of cells (:func:`read_cells`): ``file_encoding``,
-   ``csv_syntax``, ``file_empty``, ``file_format``, ``field_count``;
-2. each cell as its column's type (:func:`typed_frame`): ``column_duplicated``,
-   ``read_integer``, ``read_number``, ``read_boolean``, ``read_date``, and ``not_nullable``
-   for a flag that is missing;
-3. the typed frame is then validated against the table's schema (:mod:`._validate`).
+A CSV file is read with every column as text, in the conventions of :func:`to_csv` (UTF-8,
+``,`` between cells, an empty cell for a missing value); ``.csv.gz`` is decompressed first.
+A JSON file is an array of records, as :func:`to_json` writes it.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
+import gzip
 import io
-import math
+import json
 import os
-import re
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from unodc_metrics._base.failures import Failure
-from unodc_metrics._base.values import as_text, is_missing
-from unodc_metrics.export._columns import Column, columns
+from unodc_metrics._base.values import as_text
 from unodc_metrics.export._kinds import FILE_FORMATS
 
 if TYPE_CHECKING:
-    import pandas as pd
+    import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
 
-__all__ = [
-    "FILE_FORMATS",
-    "RawFile",
-    "file_format",
-    "problem",
-    "read_cells",
-    "row_ids",
-    "typed_frame",
-]
+__all__ = ["FILE_FORMATS", "RawFile", "file_format", "problem", "read_cells"]
 
-_SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
-_INTEGER = re.compile(r"^[+-]?\d+$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_READ_MESSAGES = {
-    "integer": "cannot be read as a whole number",
-    "number": "cannot be read as a number",
-    "boolean": "must be true or false",
-    "date": "must be a date written YYYY-MM-DD",
+_SUFFIXES = {
+    ".csv": "csv",
+    ".csv.gz": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".json": "json",
 }
-_DTYPES = {"integer": "Int64", "number": "Float64", "boolean": "boolean"}
+_DELIMITERS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
 
 
 def file_format(path: str | os.PathLike[str]) -> str:
-    """The format of a file, from its suffix: ``csv`` or ``parquet``.
+    """The format of a file, from its suffix: ``csv`` (also ``.csv.gz``), ``parquet`` or
+    ``json``.
 
     Raises:
-        ValueError: If the suffix is neither ``.csv`` nor ``.parquet`` (or ``.pq``).
+        ValueError: If the suffix is none of these.
 
     Examples:
         >>> from unodc_metrics.export import file_format
-        >>> file_format("data/trainings.parquet"), file_format("x.CSV")
-        ('parquet', 'csv')
+        >>> file_format("data/trainings.parquet"), file_format("x.CSV"), file_format("x.csv.gz")
+        ('parquet', 'csv', 'csv')
     """
-    suffix = Path(path).suffix.lower()
-    if suffix not in _SUFFIXES:
-        raise ValueError(
-            f"cannot tell the format of {os.fspath(path)!r} from its suffix; "
-            "name it .csv or .parquet, or give the format"
-        )
-    return _SUFFIXES[suffix]
+    name = Path(path).name.lower()
+    for suffix in sorted(_SUFFIXES, key=len, reverse=True):
+        if name.endswith(suffix):
+            return _SUFFIXES[suffix]
+    raise ValueError(
+        f"cannot tell the format of {os.fspath(path)!r} from its suffix; "
+        "name it .csv, .csv.gz, .parquet or .json, or give the format"
+    )
 
 
 def problem(
@@ -82,228 +74,238 @@ def problem(
     line: int | None = None,
     value: Any = None,
 ) -> Failure:
-    """A problem found reading a file, as a failure whose rule is its check.
-
-    The value is shown as it is in the file: a time of day is not dropped from a timestamp.
-    """
-    shown = str(value) if isinstance(value, dt.datetime) else as_text(value)
-    return Failure(table, column, row, None, shown, check, check, message, line=line)
+    """A problem found reading a file, as a failure whose rule is its check."""
+    return Failure(table, column, row, None, as_text(value), check, check, message, line=line)
 
 
 @dataclass
 class RawFile:
-    """A file's header and cells, before typing, with the problems found reading it.
+    """A file's columns, before their values are read, with the problems found reading it.
 
     Attributes:
-        header: The column names, as the file writes them.
-        cells: The readable rows, each with one cell per header column.
-        rows: Each readable row's number, counting the data rows from 0.
-        lines: The CSV line each row starts on (the header is line 1).
+        header: The column names, as the file writes them (repeats included).
+        columns: The columns, by name, as Arrow (chunked) arrays, text for CSV; the first
+            of a repeated name.
+        rows: The file's data rows, counted from 0, that the columns hold, in order; None
+            when they are all of them (``rows[i]`` is the file's row of the table's row i).
+        lines: For a CSV file, the line each data row starts on (the header is line 1),
+            computed only when asked (:meth:`line_of`).
         problems: What could not be read.
     """
 
     header: list[str] = field(default_factory=list)
-    cells: list[list[Any]] = field(default_factory=list)
-    rows: list[int] = field(default_factory=list)
-    lines: dict[int, int] = field(default_factory=dict)
+    columns: dict[str, pa.ChunkedArray | pa.Array] = field(default_factory=dict)
+    rows: list[int] | None = None
+    data: bytes | None = None
     problems: list[Failure] = field(default_factory=list)
+    _lines: list[int] | None = None
+
+    @property
+    def text(self) -> str | None:
+        """A CSV file's text, decoded when asked (to place failures on their lines)."""
+        return None if self.data is None else self.data.decode("utf-8-sig")
+
+    def row_of(self, position: int) -> int:
+        """The file's data row of the table's row at ``position``."""
+        return position if self.rows is None else self.rows[position]
+
+    def line_of(self, row: int) -> int | None:
+        """The CSV line a data row starts on; None for other formats."""
+        text = self.text if self._lines is None else ""
+        if text is None:
+            return None
+        if self._lines is None:
+            try:
+                self._lines = [line for line, _ in _records(text)][1:]
+            except csv.Error:  # pyarrow read it; Python's stricter reader does not
+                self._lines = []
+        return self._lines[row] if row < len(self._lines) else None
 
 
 def read_cells(data: bytes, kind: str, table: str) -> RawFile:
-    """A file's bytes (``kind`` is ``csv`` or ``parquet``) as a header and rows of cells."""
-    return _read_csv(data, table) if kind == "csv" else _read_parquet(data, table)
-
-
-def _read_csv(data: bytes, table: str) -> RawFile:
-    """Split CSV bytes into a header and rows of text cells, noting what cannot be read."""
-    raw = RawFile()
+    """A file's bytes (``kind`` is ``csv``, ``parquet`` or ``json``) as columns."""
+    if kind == "parquet":
+        return _read_parquet(data, table)
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as exc:
+            return _failed(table, "file_format", f"cannot be read as gzip: {exc}")
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")  # a CSV file's text is kept only as its bytes
     except UnicodeDecodeError as exc:
-        message = f"is not UTF-8 text (byte {exc.start} cannot be read)"
-        raw.problems.append(problem(table, "file_encoding", message))
-        return raw
+        message = (
+            f"is not UTF-8 text: byte {exc.start} ({data[exc.start]:#04x}) cannot be read; "
+            "save the file as UTF-8"
+        )
+        return _failed(table, "file_encoding", message)
+    if kind == "json":
+        return _read_json(text, table)
+    first = text[:65536].lstrip("\r\n").split("\n", 1)[0].rstrip("\r")
+    del text
+    return _read_csv(data, first, table)
+
+
+def _failed(table: str, check: str, message: str) -> RawFile:
+    return RawFile(problems=[problem(table, check, message)])
+
+
+def _records(text: str) -> list[tuple[int, list[str]]]:
+    """Each non-blank CSV record with the line it starts on (the header first)."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    row = 0
+    out, start = [], 1
+    for record in reader:
+        line, start = start, reader.line_num + 1
+        if record:
+            out.append((line, record))
+    return out
+
+
+def _read_csv(data: bytes, first: str, table: str) -> RawFile:
+    import pyarrow as pa
+
+    if not first:
+        return _failed(table, "file_empty", "is empty: it has no header")
+    header = next(csv.reader([first]))
+    raw = RawFile(header=header, data=data)
+    delimiter = _other_delimiter(header, first, table)
+    if delimiter is not None:
+        raw.problems.append(delimiter)
+        return raw
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     try:
-        start = 1
-        for record in reader:
-            line, start = start, reader.line_num + 1
-            if not record:
-                continue  # a blank line
-            if not raw.header:
-                raw.header = record
-                continue
-            raw.lines[row] = line
-            if len(record) != len(raw.header):
-                message = f"has {len(record)} cells; the header has {len(raw.header)}"
-                found = problem(
-                    table, "field_count", message, row=row, line=line, value=",".join(record)
-                )
-                raw.problems.append(found)
-            else:
-                raw.cells.append(record)
-                raw.rows.append(row)
-            row += 1
-    except csv.Error as exc:
-        message = f"is not well-formed CSV: {exc}"
-        raw.problems.append(problem(table, "csv_syntax", message, line=reader.line_num))
-    if not raw.header and not raw.problems:
-        raw.problems.append(problem(table, "file_empty", "is empty: it has no header"))
+        arrow, skipped = _arrow_csv(body, len(header), handle=False)
+    except pa.ArrowInvalid:
+        try:  # a row of another width: read again, setting such rows aside (slower)
+            arrow, skipped = _arrow_csv(body, len(header), handle=True)
+        except pa.ArrowInvalid as exc:
+            raw.problems.append(_syntax(data.decode("utf-8-sig"), table, exc))
+            return raw
+    if skipped:
+        try:
+            raw.rows = _field_counts(raw, table)
+        except csv.Error as exc:
+            raw.problems = [_syntax(data.decode("utf-8-sig"), table, exc)]
+            return raw
+    for i, name in enumerate(header):
+        if name in raw.columns:
+            message = "this column appears twice in the header"
+            raw.problems.append(problem(table, "column_duplicated", message, column=name))
+            continue
+        raw.columns[name] = arrow.column(i)
     return raw
+
+
+def _arrow_csv(body: bytes, width: int, *, handle: bool) -> tuple[pa.Table, list[int]]:
+    """The CSV rows after the header, every column as text, by pyarrow; with ``handle``, the
+    rows of another width are skipped and their numbers returned."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv  # type: ignore[import-untyped, unused-ignore]
+
+    names = [f"{i}" for i in range(width)]  # repeated names are read apart
+    skipped: list[int] = []
+
+    def invalid(row: Any) -> str:
+        skipped.append(row.number)
+        return "skip"
+
+    parse = pacsv.ParseOptions(newlines_in_values=True)
+    if handle:
+        parse = pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=invalid)
+    arrow = pacsv.read_csv(
+        io.BytesIO(body),
+        read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
+        parse_options=parse,
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.large_string()),
+            null_values=[""],
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
+        ),
+    )
+    return arrow, skipped
+
+
+def _other_delimiter(header: list[str], first: str, table: str) -> Failure | None:
+    """One problem for a file whose cells are not separated by commas, or None."""
+    from unodc_metrics.export._columns import columns
+
+    if len(header) != 1:
+        return None
+    known = {c.name for c in columns(table)}
+    for delimiter, name in _DELIMITERS.items():
+        cells = first.split(delimiter)
+        if len(cells) > 1 and len(known.intersection(c.strip('"') for c in cells)) > 1:
+            message = (
+                f"separates its cells with {name} ({delimiter!r}), not commas: its header is "
+                f"read as one column; write the file with ',' between cells"
+            )
+            return problem(table, "csv_delimiter", message, line=1, value=first[:60])
+    return None
+
+
+def _syntax(text: str, table: str, exc: Exception) -> Failure:
+    """A CSV syntax problem, at the line where it starts: for a quote that is never closed,
+    the line that opens it."""
+    inside, opened = False, None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.count('"') % 2:
+            inside = not inside
+            opened = number if inside else None
+    if inside and opened is not None:
+        message = "is not well-formed CSV: a quote opened on this line is never closed"
+        return problem(table, "csv_syntax", message, line=opened)
+    return problem(table, "csv_syntax", f"is not well-formed CSV: {exc}")
+
+
+def _field_counts(raw: RawFile, table: str) -> list[int]:
+    """The rows with as many cells as the header, and a problem for each of the others."""
+    text = raw.text
+    assert text is not None
+    kept: list[int] = []
+    width = len(raw.header)
+    for row, (line, record) in enumerate(_records(text)[1:]):
+        if len(record) == width:
+            kept.append(row)
+            continue
+        message = f"has {len(record)} cells; the header has {width}"
+        found = problem(table, "field_count", message, row=row, line=line, value=",".join(record))
+        raw.problems.append(found)
+    return kept
 
 
 def _read_parquet(data: bytes, table: str) -> RawFile:
-    """Split Parquet bytes into a header and rows of Python values, noting what cannot be read."""
-    import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
+    import pyarrow as pa
     import pyarrow.parquet as pq  # type: ignore[import-untyped, unused-ignore]
 
-    raw = RawFile()
     try:
         parquet = pq.read_table(pa.BufferReader(data))
     except (pa.ArrowException, OSError, ValueError) as exc:
-        message = f"cannot be read as Parquet: {exc}"
-        raw.problems.append(problem(table, "file_format", message))
-        return raw
-    raw.header = [str(n) for n in parquet.column_names]
-    values = [parquet.column(i).to_pylist() for i in range(parquet.num_columns)]
-    raw.cells = [list(row) for row in zip(*values, strict=True)]
-    raw.rows = list(range(parquet.num_rows))
+        return _failed(table, "file_format", f"cannot be read as Parquet: {exc}")
+    raw = RawFile(header=[str(n) for n in parquet.column_names])
+    for i, name in enumerate(raw.header):
+        if name in raw.columns:
+            message = "this column appears twice in the file"
+            raw.problems.append(problem(table, "column_duplicated", message, column=name))
+            continue
+        raw.columns[name] = parquet.column(i)
     return raw
 
 
-class _Unreadable(ValueError):
-    """A cell that cannot be read as its column's type."""
+def _read_json(text: str, table: str) -> RawFile:
+    """An array of records, as :func:`to_json` writes it."""
+    from unodc_metrics._validation._read import to_arrow
 
-
-def _integer(value: Any) -> int:
-    if isinstance(value, bool):
-        raise _Unreadable
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and _INTEGER.match(value.strip()):
-        return int(value.strip())
-    raise _Unreadable
-
-
-def _number(value: Any) -> float:
-    if isinstance(value, bool):
-        raise _Unreadable
-    if isinstance(value, int | float):
-        return float(value)
     try:
-        return float(str(value).strip())
-    except ValueError:
-        raise _Unreadable from None
-
-
-def _boolean(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-        return value.strip().lower() == "true"
-    raise _Unreadable
-
-
-def _date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        if value.time() != dt.time(0):
-            raise _Unreadable
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            raise _Unreadable from None
-    raise _Unreadable
-
-
-_READERS = {"integer": _integer, "number": _number, "boolean": _boolean, "date": _date}
-
-
-def _cell(value: Any, kind: str) -> Any:
-    """Read one cell (text from a CSV, or a Python value from Parquet) as its column's type."""
-    if value is None or (isinstance(value, str) and value == ""):
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if kind == "string":
-        return value
-    return _READERS[kind](value)
-
-
-def _column_values(
-    table: str, name: str, i: int, col: Column | None, raw: RawFile
-) -> tuple[list[Any], list[Failure]]:
-    """The ``i``-th column's cells as its type; an unreadable cell becomes missing.
-
-    A flag (a boolean that must not be missing) that is missing or unreadable is reported
-    here, and False stands in for it, so that the schema's rules still run.
-    """
-    kind = col.kind if col is not None else "string"
-    flag = kind == "boolean" and col is not None and not col.nullable
-    values: list[Any] = []
-    problems: list[Failure] = []
-    for row, cells in zip(raw.rows, raw.cells, strict=True):
-        line = raw.lines.get(row)
-        try:
-            value = _cell(cells[i], kind)
-        except _Unreadable:
-            value = False if flag else None
-            check, message = f"read_{kind}", _READ_MESSAGES[kind]
-            unread = problem(table, check, message, column=name, row=row, line=line, value=cells[i])
-            problems.append(unread)
-        if flag and value is None:
-            message = "must not be missing"
-            problems.append(
-                problem(table, "not_nullable", message, column=name, row=row, line=line)
-            )
-            value = False
-        values.append(value)
-    return values, problems
-
-
-def _series(values: list[Any], kind: str) -> Any:
-    """A column's values as a pandas array of its kind's dtype (strings stay objects)."""
-    import pandas as pd
-
-    if kind in _DTYPES:
-        return pd.array(values, dtype=_DTYPES[kind])  # type: ignore[call-overload]
-    if kind == "date":
-        return pd.to_datetime(pd.Series(values, dtype=object)).astype("datetime64[ns]")
-    return pd.Series(values, dtype=object)
-
-
-def typed_frame(table: str, raw: RawFile) -> tuple[pd.DataFrame, list[Failure]]:
-    """The cells as a frame of the schema's types, indexed by row number, and the cells that
-    could not be read (unreadable cells become missing). A column of another table is read
-    as text, and a repeated column is reported and left out."""
-    import pandas as pd
-
-    specs = {c.name: c for c in columns(table)}
-    problems: list[Failure] = []
-    data: dict[str, Any] = {}
-    for i, name in enumerate(raw.header):
-        if name in data:
-            message = "this column appears twice in the header"
-            problems.append(problem(table, "column_duplicated", message, column=name))
-            continue
-        col = specs.get(name)
-        values, found = _column_values(table, name, i, col, raw)
-        problems += found
-        data[name] = _series(values, col.kind if col is not None else "string")
-    frame = pd.DataFrame(data)
-    frame.index = pd.Index(raw.rows, dtype="int64")
-    return frame, problems
-
-
-def row_ids(frame: pd.DataFrame) -> dict[int, Any]:
-    """Each row's ``id``, where the frame has the column and the row a value."""
-    if "id" not in frame.columns:
-        return {}
-    pairs = zip(frame.index.tolist(), frame["id"].tolist(), strict=True)
-    return {int(row): rid for row, rid in pairs if not is_missing(rid)}
+        records = json.loads(text)
+    except json.JSONDecodeError as exc:
+        message = f"is not well-formed JSON: {exc.msg}"
+        return RawFile(problems=[problem(table, "file_format", message, line=exc.lineno)])
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        return _failed(table, "file_format", "is not a JSON array of records (objects)")
+    if not records:
+        return _failed(table, "file_empty", "is an empty array: it has no records")
+    raw = RawFile(header=list(dict.fromkeys(k for r in records for k in r)))
+    for name in raw.header:
+        raw.columns[name] = to_arrow([r.get(name) for r in records])
+    return raw

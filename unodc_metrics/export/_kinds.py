@@ -7,8 +7,16 @@ from __future__ import annotations
 
 __all__ = ["FILE_FORMATS", "FORMATS"]
 
-FORMATS: tuple[str, ...] = ("parquet", "csv", "json", "datapackage", "dataunodc")
+FORMATS: tuple[str, ...] = (
+    "parquet",
+    "csv",
+    "json",
+    "datapackage",
+    "dataunodc",
+    "sdmx",
+    "sdmx-csv",
+)
 """The formats that :func:`~unodc_metrics.export.export` writes."""
 
-FILE_FORMATS: tuple[str, ...] = ("csv", "parquet")
+FILE_FORMATS: tuple[str, ...] = ("csv", "parquet", "json")
 """The file formats that :func:`~unodc_metrics.export.validate_file` reads."""

@@ -13,6 +13,7 @@ from typing import Any
 from unodc_metrics._base.source import REPORT, Citation
 from unodc_metrics._base.version import __version__
 from unodc_metrics._catalogue import FIGURE_TABLES, TABLES, check_name, metadata
+from unodc_metrics._validation._read import FALSE_VALUES, TRUE_VALUES
 from unodc_metrics.export._columns import Column, chosen_tables, columns
 from unodc_metrics.export._text import write_text
 from unodc_metrics.export._writers import table_csv, to_csv
@@ -70,9 +71,9 @@ def _field(col: Column) -> dict[str, Any]:
     spec: dict[str, Any] = {"name": col.name, "type": col.kind}
     if col.kind == "date":
         spec["format"] = "default"
-    if col.kind == "boolean":
-        spec["trueValues"] = ["true"]
-        spec["falseValues"] = ["false"]
+    if col.kind == "boolean":  # the values that validate reads: one reading everywhere
+        spec["trueValues"] = list(TRUE_VALUES)
+        spec["falseValues"] = list(FALSE_VALUES)
     spec["description"] = col.description
     if col.unit is not None:
         spec["unit"] = col.unit

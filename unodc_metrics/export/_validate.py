@@ -5,22 +5,21 @@ from __future__ import annotations
 import dataclasses
 import errno
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from unodc_metrics._base.errors import ValidationError
-from unodc_metrics._base.failures import Failure, failure_frame
-from unodc_metrics._catalogue import check_name
-from unodc_metrics.export._cells import (
-    FILE_FORMATS,
-    RawFile,
-    file_format,
-    read_cells,
-    row_ids,
-    typed_frame,
+from unodc_metrics._base.failures import (
+    LISTED,
+    Failure,
+    failure_counts,
+    failure_frame,
+    limit_of,
+    listed_note,
 )
-from unodc_metrics.export._columns import columns
+from unodc_metrics._catalogue import check_name
+from unodc_metrics.export._cells import FILE_FORMATS, RawFile, file_format, read_cells
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -29,21 +28,32 @@ __all__ = ["validate_file"]
 
 
 def validate_file(
-    path: str | os.PathLike[str], table: str, format: str | None = None
+    path: str | os.PathLike[str],
+    table: str,
+    format: str | None = None,
+    *,
+    contract: str = "report",
+    registry: Mapping[str, Iterable[str]] | None = None,
+    max_failures: int = LISTED,
 ) -> pd.DataFrame:
-    """Read a CSV or Parquet file and validate it against a table's schema.
+    """Read a CSV, Parquet or JSON file and validate it against a table's contract.
 
-    The file is only read, never written. Every cell is read as its column's type (a CSV
-    in the conventions of :func:`to_csv`: dates ``YYYY-MM-DD``, ``true``/``false``, an empty
-    cell for a missing value); then every rule of the table's schema is applied, as
-    :func:`unodc_metrics.validate` does. All the problems are collected before anything is
-    raised.
+    The file is only read, never written. It is read in columns by pyarrow (a CSV in the
+    conventions of :func:`to_csv`: UTF-8, ``,`` between cells, an empty cell for a missing
+    value; ``.csv.gz`` too; JSON as :func:`to_json` writes it), and then validated as
+    :func:`unodc_metrics.validate` validates a frame: the same reading of every value (dates
+    ``YYYY-MM-DD``, the Table Schema's true and false values), the same checks and rules,
+    the same bound on the failures listed. The order of the columns does not matter.
 
     Args:
         path: The file.
-        table: The name of the table whose schema to apply, one of
+        table: The name of the table whose contract to apply, one of
             :data:`unodc_metrics.TABLES`.
-        format: ``csv`` or ``parquet``; by default, taken from the file's suffix.
+        format: ``csv``, ``parquet`` or ``json``; by default, taken from the file's suffix.
+        contract: ``report`` or ``records``, as for :func:`unodc_metrics.validate`.
+        registry: Your codes for the open registries, with ``records``.
+        max_failures: The most failures listed per rule; every failing row is counted, and
+            the first listed says how many fail. 0 lists them all.
 
     Returns:
         The validated table, with the schema's dtypes.
@@ -52,14 +62,14 @@ def validate_file(
         ValidationError: If the file is not a valid table. Its ``failures`` hold one row
             per problem, with the columns of :class:`unodc_metrics.ValidationError` plus
             ``line``: the CSV line the row starts on (the header is line 1), or missing for
-            Parquet files and for problems of a whole column or file. ``row`` counts the
-            data rows from 0. A file that cannot be read as CSV or Parquet at all is
-            reported the same way, with the check ``file_encoding``, ``csv_syntax``,
-            ``file_empty`` or ``file_format``. A problem found reading the cells has its
-            check as its ``rule`` (``read_integer``, ``field_count``, ...).
+            Parquet and JSON files and for problems of a whole column or file. ``row``
+            counts the data rows from 0. A file that cannot be read as a table at all is
+            reported the same way, with the check ``file_encoding``, ``csv_delimiter``,
+            ``csv_syntax``, ``file_empty`` or ``file_format``. A problem found reading the
+            cells has its check as its ``rule`` (``read_integer``, ``field_count``, ...).
         LookupError: If there is no such table.
-        ValueError: If the format is not ``csv`` or ``parquet``, or cannot be told from the
-            suffix.
+        ValueError: If the format is not ``csv``, ``parquet`` or ``json``, or cannot be told
+            from the suffix; or the contract or ``max_failures`` is not valid.
         OSError: If the file cannot be read (missing, a folder, no permission).
 
     Examples:
@@ -79,59 +89,84 @@ def validate_file(
          line  row      id column value
             2    0 ARR-05a  value     x
         >>> found.loc[0, "message"], found.loc[0, "rule"]
-        ('cannot be read as a whole number', 'read_integer')
+        ('must be a whole number', 'read_integer')
     """
-    from unodc_metrics._validation import eager_failures
+    from unodc_metrics._validation import contract_of, eager_failures
 
     check_name(table)
+    chosen = contract_of(table, contract, registry)
+    limit = limit_of(max_failures)
     kind = file_format(path) if format is None else format
     if kind not in FILE_FORMATS:
-        raise ValueError(f"unknown file format {kind!r}; the formats are: csv, parquet")
+        raise ValueError(
+            f"unknown file format {kind!r}; the formats are: {', '.join(FILE_FORMATS)}"
+        )
     source = Path(path)
     if source.is_dir():
         raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", os.fspath(path))
     data = source.read_bytes()  # the only access to the file: it is never written
     raw = read_cells(data, kind, table)
-    problems = list(raw.problems)
-    frame: pd.DataFrame | None = None
-    schema_failures: list[Failure] = []
-    if raw.header:
-        frame, read_problems = typed_frame(table, raw)
-        problems += read_problems
-        validated, schema_failures = eager_failures(frame, table)
-        if not problems and not schema_failures:
+    failures = _bounded(raw.problems, limit)
+    if raw.columns:
+        frame = _frame(raw)
+        validated, found = eager_failures(frame, table, chosen, max_failures=max_failures)
+        if not failures and not found:
             result: pd.DataFrame = validated.reset_index(drop=True)
             return result
-    failures = _merged(table, raw, frame, problems, schema_failures)
-    raise ValidationError(table, failure_frame(failures, with_line=True))
+        failures += _placed(raw, found)
+    frame = failure_frame(failures, with_line=True)
+    raise ValidationError(table, frame, failure_counts(failures))
 
 
-def _merged(
-    table: str,
-    raw: RawFile,
-    frame: pd.DataFrame | None,
-    problems: Sequence[Failure],
-    schema_failures: Sequence[Failure],
-) -> list[Failure]:
-    """The problems found reading the file, then the schema's failures they do not explain.
+def _frame(raw: RawFile) -> pd.DataFrame:
+    """The file's columns as a pandas frame of Arrow-backed columns, read by the validation
+    as any frame is."""
+    import pandas as pd
+    import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
 
-    A failure of a check that reads a cell that could not be read (the same row, and the
-    check's column or one of the columns its rule reads), or of a rule that reads a column
-    the file does not have, is a consequence: it is left out, and the cause is reported.
-    """
-    ids = {} if frame is None else row_ids(frame)
-    unread = {(p.row, p.column) for p in problems if p.row is not None}
-    absent = {c.name for c in columns(table)} - set(raw.header)
-    out = [p if p.row is None else dataclasses.replace(p, id=ids.get(p.row)) for p in problems]
-    for failure in schema_failures:
-        reads = _reads(failure)
-        if failure.row is not None and any((failure.row, c) in unread for c in reads):
-            continue
-        if failure.across and absent.intersection(reads):
-            continue
-        line = None if failure.row is None else raw.lines.get(failure.row)
-        out.append(dataclasses.replace(failure, line=line))
+    frame: pd.DataFrame = pa.table(raw.columns).to_pandas(types_mapper=pd.ArrowDtype)
+    return frame
+
+
+def _bounded(problems: Sequence[Failure], limit: int | None) -> list[Failure]:
+    """The file's problems, at most ``limit`` of each kind, the first saying how many."""
+    counts: dict[str, int] = {}
+    for found in problems:
+        counts[found.rule] = counts.get(found.rule, 0) + 1
+    out: list[Failure] = []
+    seen: dict[str, int] = {}
+    for found in problems:
+        seen[found.rule] = seen.get(found.rule, 0) + 1
+        if limit is None or seen[found.rule] <= limit:
+            listed = counts[found.rule] if limit is None else min(limit, counts[found.rule])
+            note = listed_note(counts[found.rule], listed)
+            failing = counts[found.rule] if counts[found.rule] > listed else None
+            out.append(dataclasses.replace(found, message=found.message + note, failing=failing))
     return out
+
+
+def _placed(raw: RawFile, failures: Sequence[Failure]) -> list[Failure]:
+    """The validation's failures, each at its file row and line; a rule that reads a column
+    the file does not have is left out (the missing column is reported)."""
+    absent = _absent(raw, failures)
+    out = []
+    for failure in failures:
+        if failure.across and absent.intersection(_reads(failure)):
+            continue
+        if failure.row is None:
+            out.append(failure)
+            continue
+        row = raw.row_of(int(failure.row))
+        out.append(dataclasses.replace(failure, row=row, line=raw.line_of(row)))
+    return out
+
+
+def _absent(raw: RawFile, failures: Sequence[Failure]) -> set[str]:
+    return {
+        str(f.column)
+        for f in failures
+        if f.rule == "column_in_dataframe" and f.column not in raw.columns
+    }
 
 
 def _reads(failure: Failure) -> tuple[str | None, ...]:

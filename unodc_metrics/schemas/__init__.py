@@ -48,6 +48,12 @@ from unodc_metrics.schemas.figures import (
     Rescues,
     Trainings,
 )
+from unodc_metrics.schemas.records import (
+    CONTRACTS,
+    UnknownCodeWarning,
+    record_columns,
+    records_schema,
+)
 from unodc_metrics.schemas.reference import (
     GlotipSchema,
     Initiatives,
@@ -58,6 +64,7 @@ from unodc_metrics.schemas.reference import (
 
 __all__ = [
     "AGES",
+    "CONTRACTS",
     "EXPLOITATIONS",
     "FLAGS",
     "INFERABLE",
@@ -80,7 +87,10 @@ __all__ = [
     "Publications",
     "Rescues",
     "Trainings",
+    "UnknownCodeWarning",
     "pandera_schema",
+    "record_columns",
+    "records_schema",
     "rules_of",
     "schema_for",
 ]
