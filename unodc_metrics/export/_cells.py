@@ -187,9 +187,15 @@ def _read_csv(data: bytes, first: str, table: str) -> RawFile:
         except csv.Error as exc:
             raw.problems = [_syntax(data.decode("utf-8-sig"), table, exc)]
             return raw
-    for i, name in enumerate(header):
+    return _take_columns(raw, arrow, table)
+
+
+def _take_columns(raw: RawFile, arrow: pa.Table, table: str) -> RawFile:
+    """``raw`` with the columns of ``arrow`` under the header's names; a repeated name is
+    reported, and only its first column kept."""
+    for i, name in enumerate(raw.header):
         if name in raw.columns:
-            message = "this column appears twice in the header"
+            message = "this column appears twice in the file"
             raw.problems.append(problem(table, "column_duplicated", message, column=name))
             continue
         raw.columns[name] = arrow.column(i)
@@ -282,14 +288,7 @@ def _read_parquet(data: bytes, table: str) -> RawFile:
         parquet = pq.read_table(pa.BufferReader(data))
     except (pa.ArrowException, OSError, ValueError) as exc:
         return _failed(table, "file_format", f"cannot be read as Parquet: {exc}")
-    raw = RawFile(header=[str(n) for n in parquet.column_names])
-    for i, name in enumerate(raw.header):
-        if name in raw.columns:
-            message = "this column appears twice in the file"
-            raw.problems.append(problem(table, "column_duplicated", message, column=name))
-            continue
-        raw.columns[name] = parquet.column(i)
-    return raw
+    return _take_columns(RawFile(header=[str(n) for n in parquet.column_names]), parquet, table)
 
 
 def _read_json(text: str, table: str) -> RawFile:
