@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from unodc_metrics._base.engines import quiet
 from unodc_metrics._base.failures import Failure, listed_note
-from unodc_metrics._base.values import as_text
-from unodc_metrics._validation._read import Reading, kind_of, read_array, to_arrow
+from unodc_metrics._base.values import as_text, kind_of
+from unodc_metrics._validation._read import Reading, read_array, to_arrow
 
 if TYPE_CHECKING:
     import pandera.pandas as pa

@@ -16,9 +16,8 @@ from typing import Any
 import narwhals as nw
 
 from unodc_metrics._base.engines import collect
-from unodc_metrics._base.values import is_missing
+from unodc_metrics._base.values import is_missing, kind_of
 from unodc_metrics._rules import Lookups, Rule
-from unodc_metrics._validation._read import kind_of
 from unodc_metrics.schemas import pandera_schema
 from unodc_metrics.schemas.records import (
     DEFAULTS,
