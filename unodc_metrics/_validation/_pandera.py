@@ -17,9 +17,7 @@ from unodc_metrics._base.engines import quiet
 from unodc_metrics._base.failures import Failure, listed_note
 from unodc_metrics._base.values import as_text, is_missing
 from unodc_metrics._validation._messages import human, rule_id
-from unodc_metrics._validation._records import Contract
-from unodc_metrics.schemas import pandera_schema
-from unodc_metrics.schemas.records import records_schema
+from unodc_metrics._validation._records import Contract, contract_of
 
 __all__ = ["failures_from_cases", "pandas_column_schema", "run_pandera"]
 
@@ -37,7 +35,7 @@ def pandas_column_schema(contract: Contract, present: Collection[str]) -> Any:
 def _pandas_column_schema(table: str, contract: str, present: tuple[str, ...]) -> Any:
     import pandera.pandas as pa
 
-    schema = records_schema(table) if contract == "records" else pandera_schema(table)
+    schema = contract_of(table, contract).schema
     columns = {}
     for name, col in schema.columns.items():
         if name in present:

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from unodc_metrics._base.source import SOURCE_EDITION, Citation
-from unodc_metrics._base.values import is_missing
+from unodc_metrics._base.values import is_missing, kind_of
 from unodc_metrics._base.version import __version__
 from unodc_metrics._catalogue import TABLES, check_name, metadata
 from unodc_metrics._tables import load
@@ -60,15 +60,7 @@ def column_kind(dtype: str) -> str:
         >>> column_kind("datetime64[ns]"), column_kind("Int64"), column_kind("string[pyarrow]")
         ('date', 'integer', 'string')
     """
-    if dtype.startswith("datetime"):
-        return "date"
-    if dtype == "bool":
-        return "boolean"
-    if dtype.startswith(("Int", "int")):
-        return "integer"
-    if dtype.startswith(("Float", "float")):
-        return "number"
-    return "string"
+    return kind_of(dtype)  # the kinds are Table Schema's type names
 
 
 def columns(name: str) -> list[Column]:

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from unodc_metrics._base.values import KIND_WORDS, kind_of
 from unodc_metrics._catalogue import FIGURE_TABLES
+from unodc_metrics.schemas._lookup import pandera_schema
 
 if TYPE_CHECKING:
     import pandera.pandas as pa
@@ -156,8 +157,6 @@ def records_schema(table: str) -> pa.DataFrameSchema:
 
 @cache
 def _records_schema(table: str) -> pa.DataFrameSchema:
-    from unodc_metrics.schemas import pandera_schema
-
     schema = copy.deepcopy(pandera_schema(table))
     required = {*REQUIRED, *(("status",) if table == "rescues" else ())}
     for name, column in schema.columns.items():
